@@ -1,0 +1,99 @@
+using System.IO.Compression;
+using System.Net.Http;
+
+namespace Mnist.Core.Data;
+
+public sealed record DownloadProgress(string File, string Mirror, long BytesReceived, long? TotalBytes);
+
+/// <summary>
+/// Fills the cache folder from the mirrors: each .gz is checked against its published SHA-256, decompressed,
+/// checked again, and moved into place; a failure of any kind falls over to the next mirror, and nothing partial
+/// ever reaches the cache.
+/// </summary>
+public sealed class MnistDownloader
+{
+    private readonly HttpClient _http;
+    private readonly IReadOnlyList<string> _mirrors;
+
+    public MnistDownloader(IReadOnlyList<string>? mirrors = null, HttpClient? http = null)
+    {
+        _mirrors = mirrors ?? MnistFiles.ConfiguredMirrors;
+        _http = http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public void FillCache(string cacheFolder, IProgress<DownloadProgress>? progress = null, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(cacheFolder);
+        foreach (var file in MnistFiles.All)
+        {
+            var target = Path.Combine(cacheFolder, file.Name);
+            if (File.Exists(target) && MnistFiles.Sha256Hex(target) == file.Sha256) continue;
+            Download(file, target, progress, cancel);
+        }
+    }
+
+    private void Download(MnistFiles.KnownFile file, string target, IProgress<DownloadProgress>? progress, CancellationToken cancel)
+    {
+        var failures = new List<string>();
+        foreach (var mirror in _mirrors)
+        {
+            var url = mirror.TrimEnd('/') + "/" + file.Name + ".gz";
+            var gzipTemp = target + $".{Guid.NewGuid():N}.gz.tmp";
+            var rawTemp = target + $".{Guid.NewGuid():N}.tmp";
+            try
+            {
+                Fetch(url, gzipTemp, file.Name, mirror, progress, cancel);
+                var gzipSum = MnistFiles.Sha256Hex(gzipTemp);
+                if (gzipSum != file.GzipSha256)
+                    throw new InvalidDataException($"SHA-256 {gzipSum} does not match the published {file.GzipSha256}");
+                using (var input = new GZipStream(File.OpenRead(gzipTemp), CompressionMode.Decompress))
+                using (var output = File.Create(rawTemp))
+                    input.CopyTo(output);
+                var rawSum = MnistFiles.Sha256Hex(rawTemp);
+                if (rawSum != file.Sha256)
+                    throw new InvalidDataException($"uncompressed SHA-256 {rawSum} does not match the published {file.Sha256}");
+                File.Move(rawTemp, target, overwrite: true);
+                return;
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TaskCanceledException)
+            {
+                failures.Add($"{url}: {e.Message}");
+            }
+            finally
+            {
+                TryDelete(gzipTemp);
+                TryDelete(rawTemp);
+            }
+        }
+        throw new MnistException("DownloadFailed", MnistErrorKind.ResourceUnavailable,
+            $"Could not download '{file.Name}' from any mirror:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", failures) +
+            $"{Environment.NewLine}Put the four IDX files in '{Path.GetDirectoryName(target)}' or use -Path.", file.Name);
+    }
+
+    private void Fetch(string url, string path, string name, string mirror, IProgress<DownloadProgress>? progress, CancellationToken cancel)
+    {
+        using var response = _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancel).GetAwaiter().GetResult();
+        response.EnsureSuccessStatusCode();
+        var total = response.Content.Headers.ContentLength;
+        using var body = response.Content.ReadAsStreamAsync(cancel).GetAwaiter().GetResult();
+        using var output = File.Create(path);
+        var buffer = new byte[81920];
+        long received = 0;
+        int read;
+        while ((read = body.ReadAsync(buffer, cancel).AsTask().GetAwaiter().GetResult()) > 0)
+        {
+            output.Write(buffer, 0, read);
+            received += read;
+            progress?.Report(new DownloadProgress(name, mirror, received, total));
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,154 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Core.Data;
+
+public enum LabelEncoding { Index, OneHot }
+
+/// <summary>
+/// One split (train or test) of an MNIST-style dataset. Holds the raw bytes and, once asked for, one
+/// normalised float tensor of shape (N, 784) and one label tensor; batches are cut from those by index.
+/// Deliberately not enumerable: samples are asked for by index.
+/// </summary>
+public sealed class MnistSplit
+{
+    private readonly object _tensorLock = new();
+    private Tensor? _features;
+    private Tensor? _labelTensor;
+    private Tensor? _oneHotTensor;
+
+    public MnistSplit(string name, int rows, int columns, byte[] pixels, byte[] labels, IReadOnlyList<string> classNames,
+        LabelEncoding encoding = LabelEncoding.Index)
+    {
+        if (pixels.Length != (long)labels.Length * rows * columns)
+            throw new MnistException("DataCountMismatch", MnistErrorKind.InvalidData,
+                $"The {name} split has {pixels.Length / Math.Max(1, rows * columns):N0} images but {labels.Length:N0} labels.", name);
+        Name = name;
+        Rows = rows;
+        Columns = columns;
+        Pixels = pixels;
+        Labels = labels;
+        ClassNames = classNames;
+        LabelEncoding = encoding;
+    }
+
+    public string Name { get; }
+    public int Count => Labels.Length;
+    public int Rows { get; }
+    public int Columns { get; }
+    public int PixelsPerImage => Rows * Columns;
+    public string Shape => $"{Count}x{Rows}x{Columns}";
+    public LabelEncoding LabelEncoding { get; }
+    public int ClassCount => ClassNames.Count;
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>All images, row-major, one byte per pixel (0 = background).</summary>
+    public byte[] Pixels { get; }
+    public byte[] Labels { get; }
+
+    /// <summary>How many images of each class the split holds.</summary>
+    public int[] ClassCounts
+    {
+        get
+        {
+            var counts = new int[ClassCount];
+            foreach (var label in Labels) counts[label]++;
+            return counts;
+        }
+    }
+
+    public ReadOnlySpan<byte> ImagePixels(int index)
+    {
+        CheckIndex(index);
+        return Pixels.AsSpan(index * PixelsPerImage, PixelsPerImage);
+    }
+
+    public void CheckIndex(int index)
+    {
+        if (index < 0 || index >= Count)
+            throw new MnistException("IndexOutOfRange", MnistErrorKind.InvalidArgument,
+                $"Index {index} is outside the {Name} split, which has indices 0-{Count - 1}.", index);
+    }
+
+    /// <summary>The same images with another label encoding; the pixel data and tensors are shared.</summary>
+    public MnistSplit WithEncoding(LabelEncoding encoding)
+    {
+        if (encoding == LabelEncoding) return this;
+        var copy = new MnistSplit(Name, Rows, Columns, Pixels, Labels, ClassNames, encoding);
+        lock (_tensorLock)
+        {
+            copy._features = _features;
+            copy._labelTensor = _labelTensor;
+        }
+        return copy;
+    }
+
+    /// <summary>The whole split as float32 (N, rows*cols), scaled to [0, 1]. Built once.</summary>
+    public Tensor Features
+    {
+        get
+        {
+            lock (_tensorLock)
+            {
+                if (_features is null)
+                {
+                    using var scope = NewDisposeScope();
+                    var bytes = tensor(Pixels, new long[] { Count, PixelsPerImage }, ScalarType.Byte);
+                    _features = bytes.to_type(ScalarType.Float32).div_(255f).MoveToOuterDisposeScope();
+                    _features.DetachFromDisposeScope();
+                }
+                return _features;
+            }
+        }
+    }
+
+    /// <summary>Class indices as int64 (N).</summary>
+    public Tensor LabelTensor
+    {
+        get
+        {
+            lock (_tensorLock)
+            {
+                if (_labelTensor is null)
+                {
+                    using var scope = NewDisposeScope();
+                    _labelTensor = tensor(Labels, new long[] { Count }, ScalarType.Byte).to_type(ScalarType.Int64).MoveToOuterDisposeScope();
+                    _labelTensor.DetachFromDisposeScope();
+                }
+                return _labelTensor;
+            }
+        }
+    }
+
+    /// <summary>The training target: one-hot float (N, classes) when the split is one-hot encoded, else class indices.</summary>
+    public Tensor TargetTensor
+    {
+        get
+        {
+            if (LabelEncoding == LabelEncoding.Index) return LabelTensor;
+            lock (_tensorLock)
+            {
+                if (_oneHotTensor is null)
+                {
+                    using var scope = NewDisposeScope();
+                    _oneHotTensor = torch.nn.functional.one_hot(LabelTensor, ClassCount).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+                    _oneHotTensor.DetachFromDisposeScope();
+                }
+                return _oneHotTensor;
+            }
+        }
+    }
+
+    /// <summary>A split holding only the given rows (copies the bytes).</summary>
+    public MnistSplit Slice(int start, int count, string? name = null)
+    {
+        if (start < 0 || count < 0 || start + count > Count)
+            throw new MnistException("IndexOutOfRange", MnistErrorKind.InvalidArgument,
+                $"Rows {start}..{start + count - 1} are outside the {Name} split (0-{Count - 1}).", start);
+        var pixels = Pixels.AsSpan(start * PixelsPerImage, count * PixelsPerImage).ToArray();
+        var labels = Labels.AsSpan(start, count).ToArray();
+        return new MnistSplit(name ?? Name, Rows, Columns, pixels, labels, ClassNames, LabelEncoding);
+    }
+
+    public override string ToString() => $"{Name}: {Count:N0} images {Rows}x{Columns}, labels {LabelEncoding}";
+}

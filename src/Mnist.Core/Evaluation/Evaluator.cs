@@ -1,0 +1,70 @@
+using Mnist.Core.Data;
+using Mnist.Core.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Core.Evaluation;
+
+public sealed record EvaluationProgress(int Done, int Total);
+
+/// <summary>Runs a model over whole splits in inference mode.</summary>
+public static class Evaluator
+{
+    private const int ChunkSize = 2000;
+
+    /// <summary>Loss (mean cross-entropy), confusion matrix and per-class metrics on every image of the split.</summary>
+    public static MnistEvaluation Evaluate(MnistModel model, MnistSplit split, string? dataName = null,
+        IProgress<EvaluationProgress>? progress = null, CancellationToken cancel = default)
+    {
+        CheckFits(model, split);
+        int classes = model.Spec.Classes;
+        var (lossSum, pairCounts) = Accumulate(model, split.Features, split.LabelTensor, classes, progress, cancel);
+        var matrix = new int[classes][];
+        for (int r = 0; r < classes; r++)
+        {
+            matrix[r] = new int[classes];
+            for (int c = 0; c < classes; c++) matrix[r][c] = (int)pairCounts[r * classes + c];
+        }
+        return new MnistEvaluation(split.Count == 0 ? 0 : lossSum / split.Count, matrix, split.ClassNames, split.Name, dataName);
+    }
+
+    /// <summary>Summed loss and (true, predicted) pair counts over the given rows, read from the tensors once.</summary>
+    internal static (double LossSum, long[] PairCounts) Accumulate(MnistModel model, Tensor features, Tensor labels, int classes,
+        IProgress<EvaluationProgress>? progress, CancellationToken cancel)
+    {
+        var wasTraining = model.Network.training;
+        model.Network.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var lossSum = zeros(1, ScalarType.Float64);
+            using var pairs = zeros(classes * classes, ScalarType.Int64);
+            long total = features.shape[0];
+            for (long start = 0; start < total; start += ChunkSize)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                long length = Math.Min(ChunkSize, total - start);
+                var x = features.narrow(0, start, length);
+                var y = labels.narrow(0, start, length);
+                var logits = model.Network.forward(x);
+                lossSum.add_(nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
+                pairs.add_(y.mul(classes).add_(logits.argmax(1)).bincount(null, classes * classes));
+                progress?.Report(new EvaluationProgress((int)(start + length), (int)total));
+            }
+            return (lossSum.item<double>(), pairs.data<long>().ToArray());
+        }
+        finally
+        {
+            if (wasTraining) model.Network.train();
+        }
+    }
+
+    public static void CheckFits(MnistModel model, MnistSplit split)
+    {
+        if (split.Rows != model.Spec.InputRows || split.Columns != model.Spec.InputColumns || split.ClassCount != model.Spec.Classes)
+            throw new MnistException("ModelDataMismatch", MnistErrorKind.InvalidArgument,
+                $"The model takes {model.Spec.InputRows}x{model.Spec.InputColumns} images in {model.Spec.Classes} classes; " +
+                $"the {split.Name} split has {split.Rows}x{split.Columns} images in {split.ClassCount} classes.", split.Name);
+    }
+}

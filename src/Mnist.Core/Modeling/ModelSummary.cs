@@ -1,0 +1,31 @@
+using System.Text;
+
+namespace Mnist.Core.Modeling;
+
+/// <summary>Formats a model like Keras' model.summary().</summary>
+public static class ModelSummary
+{
+    public static string Format(MnistModel model)
+    {
+        const int nameWidth = 30, shapeWidth = 24, paramWidth = 14;
+        var rule = new string('─', nameWidth + shapeWidth + paramWidth);
+        var heavy = new string('━', nameWidth + shapeWidth + paramWidth);
+        var text = new StringBuilder();
+        text.AppendLine($"Model: \"{model.Architecture.ToString().ToLowerInvariant()}\"");
+        text.AppendLine(heavy);
+        text.AppendLine($"{"Layer (type)",-nameWidth}{"Output Shape",-shapeWidth}{"Param #",paramWidth}");
+        text.AppendLine(heavy);
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            var layer = model.Layers[i];
+            var name = $"{layer.Name} ({layer.Type})";
+            text.AppendLine($"{name,-nameWidth}{layer.OutputShape,-shapeWidth}{layer.Parameters,paramWidth:N0}");
+            text.AppendLine(i == model.Layers.Count - 1 ? heavy : rule);
+        }
+        text.AppendLine($" Total params: {model.ParameterCount:N0}");
+        text.AppendLine($" Trainable params: {model.TrainableParameterCount:N0}");
+        text.AppendLine($" Non-trainable params: 0");
+        text.Append($" Optimizer: {model.Optimizer} (learning rate {model.LearningRate}), loss: {model.Loss}, output: softmax");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,109 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Mnist.Core.Modeling;
+
+/// <summary>Turns a <see cref="ModelSpec"/> into a torch network (logits out) and its Keras-style summary rows.</summary>
+internal static class NetworkBuilder
+{
+    public static (nn.Module<Tensor, Tensor> Network, List<LayerInfo> Layers) Build(ModelSpec spec, Generator generator)
+    {
+        var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
+        var layers = new List<LayerInfo>();
+        var names = new Dictionary<string, int>();
+        string NextName(string kind)
+        {
+            names.TryGetValue(kind, out var n);
+            names[kind] = n + 1;
+            return n == 0 ? kind : $"{kind}_{n}";
+        }
+
+        void Add(string kind, string type, string shape, nn.Module<Tensor, Tensor> module, long parameters)
+        {
+            var name = NextName(kind);
+            modules.Add((name, module));
+            layers.Add(new LayerInfo(name, type, shape, parameters));
+        }
+
+        void AddDense(int inputs, int units, bool withActivation)
+        {
+            var linear = nn.Linear(inputs, units);
+            GlorotUniform(linear.weight!, inputs, units, generator);
+            using (no_grad()) linear.bias!.zero_();
+            nn.Module<Tensor, Tensor> module = withActivation ? nn.Sequential(linear, ActivationModule(spec.Activation)) : linear;
+            Add("dense", "Dense", $"(None, {units})", module, (long)inputs * units + units);
+        }
+
+        void AddDropout(double rate, string shape)
+        {
+            if (rate > 0) Add("dropout", "Dropout", shape, new SeededDropout("dropout", rate, generator), 0);
+        }
+
+        int inputs = spec.InputRows * spec.InputColumns;
+        if (spec.Architecture == Architecture.Mlp)
+        {
+            for (int i = 0; i < spec.HiddenUnits.Length; i++)
+            {
+                AddDense(inputs, spec.HiddenUnits[i], withActivation: true);
+                inputs = spec.HiddenUnits[i];
+                AddDropout(spec.DropoutFor(i), $"(None, {inputs})");
+            }
+        }
+        else
+        {
+            int rows = spec.InputRows, cols = spec.InputColumns;
+            Add("reshape", "Reshape", $"(None, {rows}, {cols}, 1)", new Reshape("reshape", 1, rows, cols), 0);
+            int channels = 1;
+            foreach (var filters in new[] { 32, 64 })
+            {
+                var conv = nn.Conv2d(channels, filters, 3);
+                GlorotUniform(conv.weight!, channels * 9, filters * 9, generator);
+                using (no_grad()) conv.bias!.zero_();
+                rows -= 2; cols -= 2;
+                Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", nn.Sequential(conv, ActivationModule(spec.Activation)),
+                    (long)channels * 9 * filters + filters);
+                channels = filters;
+            }
+            rows /= 2; cols /= 2;
+            Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {channels})", nn.MaxPool2d(2), 0);
+            AddDropout(spec.DropoutFor(0), $"(None, {rows}, {cols}, {channels})");
+            inputs = rows * cols * channels;
+            Add("flatten", "Flatten", $"(None, {inputs})", nn.Flatten(), 0);
+            AddDense(inputs, 128, withActivation: true);
+            inputs = 128;
+            AddDropout(spec.DropoutFor(1), "(None, 128)");
+        }
+        AddDense(inputs, spec.Classes, withActivation: false);
+        return (nn.Sequential(modules), layers);
+    }
+
+    private static nn.Module<Tensor, Tensor> ActivationModule(Activation activation) => activation switch
+    {
+        Activation.Relu => nn.ReLU(),
+        Activation.Tanh => nn.Tanh(),
+        Activation.Sigmoid => nn.Sigmoid(),
+        Activation.Gelu => nn.GELU(),
+        Activation.Elu => nn.ELU(),
+        Activation.LeakyRelu => nn.LeakyReLU(0.01),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+    };
+
+    /// <summary>Keras' default initialiser, drawn from the model's generator so a seed fixes the weights.</summary>
+    private static void GlorotUniform(Tensor weight, long fanIn, long fanOut, Generator generator)
+    {
+        var limit = Math.Sqrt(6.0 / (fanIn + fanOut));
+        using var _ = no_grad();
+        using var values = torch.rand(weight.shape, generator: generator).mul_(2 * limit).sub_(limit);
+        weight.copy_(values);
+    }
+
+    private sealed class Reshape : nn.Module<Tensor, Tensor>
+    {
+        private readonly long[] _shape;
+
+        public Reshape(string name, params long[] shape) : base(name) => _shape = shape;
+
+        public override Tensor forward(Tensor input) => input.view(new long[] { input.shape[0] }.Concat(_shape).ToArray());
+    }
+}

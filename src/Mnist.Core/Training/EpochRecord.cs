@@ -1,0 +1,21 @@
+namespace Mnist.Core.Training;
+
+/// <summary>One row of a model's History: what Keras prints at the end of an epoch.</summary>
+public sealed record EpochRecord
+{
+    public int Epoch { get; init; }
+    public double Loss { get; init; }
+    public double Accuracy { get; init; }
+    public double? ValLoss { get; init; }
+    public double? ValAccuracy { get; init; }
+    public double LearningRate { get; init; }
+    public double Seconds { get; init; }
+    public int Samples { get; init; }
+
+    public override string ToString()
+    {
+        var line = $"Epoch {Epoch}: loss: {Loss:F4} - accuracy: {Accuracy:F4}";
+        if (ValLoss is not null) line += $" - val_loss: {ValLoss:F4} - val_accuracy: {ValAccuracy:F4}";
+        return line + $" - {Seconds:F1}s";
+    }
+}

@@ -1,0 +1,82 @@
+using System.Management.Automation;
+using Mnist.Cmdlets.Infrastructure;
+using Mnist.Core.Modeling;
+
+namespace Mnist.Cmdlets.Commands;
+
+/// <summary>Builds and compiles a model: by default the notebook's Dense(512)-ReLU-Dropout(0.2)-Dense(10)-softmax with Adam.</summary>
+[Cmdlet(VerbsCommon.New, "MnistModel")]
+[OutputType(typeof(MnistModel))]
+public sealed class NewMnistModelCommand : MnistCmdlet
+{
+    [Parameter(Position = 0)]
+    public Architecture Architecture { get; set; } = Architecture.Mlp;
+
+    [Parameter]
+    [ValidateCount(1, 16)]
+    [ValidateRange(1, 65536)]
+    public int[]? HiddenUnits { get; set; }
+
+    [Parameter]
+    [ValidateCount(1, 16)]
+    [ValidateRange(0.0, 0.95)]
+    public double[]? Dropout { get; set; }
+
+    [Parameter]
+    public Activation Activation { get; set; } = Activation.Relu;
+
+    [Parameter]
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
+
+    [Parameter]
+    [ValidateRange(1e-8, 10.0)]
+    public double LearningRate { get; set; } = 0.001;
+
+    [Parameter]
+    [ValidateRange(0.0, 0.999)]
+    public double Momentum { get; set; } = 0.9;
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double WeightDecay { get; set; }
+
+    [Parameter]
+    public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
+
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int StepSize { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(0.0001, 1.0)]
+    public double StepGamma { get; set; } = 0.5;
+
+    [Parameter]
+    [ValidateRange(2, 1000)]
+    public int Classes { get; set; } = 10;
+
+    [Parameter]
+    [ValidateRange(0L, long.MaxValue)]
+    public long? Seed { get; set; }
+
+    protected override void ProcessOne()
+    {
+        var defaults = ModelSpec.DefaultFor(Architecture);
+        var spec = defaults with
+        {
+            HiddenUnits = HiddenUnits ?? defaults.HiddenUnits,
+            Dropout = Dropout ?? defaults.Dropout,
+            Activation = Activation,
+            Optimizer = Optimizer,
+            LearningRate = LearningRate,
+            Momentum = Momentum,
+            WeightDecay = WeightDecay,
+            Schedule = Schedule,
+            StepSize = StepSize,
+            StepGamma = StepGamma,
+            Classes = Classes,
+            Seed = Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
+        };
+        WriteObject(new MnistModel(spec));
+    }
+}
