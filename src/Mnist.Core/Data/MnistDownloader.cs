@@ -14,17 +14,20 @@ public sealed class MnistDownloader
 {
     private readonly HttpClient _http;
     private readonly IReadOnlyList<string> _mirrors;
+    private readonly IReadOnlyList<MnistFiles.KnownFile> _files;
 
-    public MnistDownloader(IReadOnlyList<string>? mirrors = null, HttpClient? http = null)
+    /// <param name="files">The files to fetch and their sums; the four MNIST files unless a test says otherwise.</param>
+    public MnistDownloader(IReadOnlyList<string>? mirrors = null, HttpClient? http = null, IReadOnlyList<MnistFiles.KnownFile>? files = null)
     {
         _mirrors = mirrors ?? MnistFiles.ConfiguredMirrors;
         _http = http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        _files = files ?? MnistFiles.All;
     }
 
     public void FillCache(string cacheFolder, IProgress<DownloadProgress>? progress = null, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(cacheFolder);
-        foreach (var file in MnistFiles.All)
+        foreach (var file in _files)
         {
             var target = Path.Combine(cacheFolder, file.Name);
             if (File.Exists(target) && MnistFiles.Sha256Hex(target) == file.Sha256) continue;

@@ -38,15 +38,14 @@ public sealed class ConvertToOneHotCommand : MnistCmdlet
             default:
                 foreach (var label in Label)
                 {
-                    if (label < 0 || label >= Classes)
+                    try
                     {
-                        WriteMnistError(new MnistException("LabelOutOfRange", MnistErrorKind.InvalidArgument,
-                            $"Label {label} is outside 0-{Classes - 1} (-Classes {Classes}).", label));
-                        continue;
+                        WriteObject(OneHot.Encode(label, Classes), enumerateCollection: false);
                     }
-                    var vector = new float[Classes];
-                    vector[label] = 1f;
-                    WriteObject(vector, enumerateCollection: false);
+                    catch (MnistException e)
+                    {
+                        WriteMnistError(e);
+                    }
                 }
                 break;
         }
