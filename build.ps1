@@ -43,7 +43,7 @@ function Invoke-FreshPwsh {
     param([Parameter(Mandatory)] [string] $Script, [switch] $NoThrow)
     Push-Location $Root
     try {
-        & dotnet pwsh -NoLogo -NoProfile -NonInteractive -Command $Script
+        & dotnet pwsh -NoLogo -NoProfile -NonInteractive -Command $Script | Out-Host
         $code = $LASTEXITCODE
     } finally { Pop-Location }
     if ($code -ne 0 -and -not $NoThrow) { throw "The child pwsh failed with exit code $code." }

@@ -19,13 +19,15 @@ public static class IdxReader
     /// <param name="path">Names the file in error messages.</param>
     public static ImageFile ParseImages(byte[] bytes, string path, int expectedRows = 28, int expectedColumns = 28)
     {
-        if (bytes.Length < 16)
+        if (bytes.Length < 4)
             throw Truncated(path, 16, bytes.Length);
         var magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
         if (magic != ImageMagic)
             throw new MnistException("IdxWrongMagic", MnistErrorKind.InvalidData,
                 $"'{path}' is not an IDX image file: its magic number is 0x{magic:X8}, expected 0x{ImageMagic:X8}" +
                 (magic == LabelMagic ? " (this is a label file)." : "."), path);
+        if (bytes.Length < 16)
+            throw Truncated(path, 16, bytes.Length);
         var count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
         var rows = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
         var cols = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
@@ -46,13 +48,15 @@ public static class IdxReader
 
     public static byte[] ParseLabels(byte[] bytes, string path, int classCount = 10)
     {
-        if (bytes.Length < 8)
+        if (bytes.Length < 4)
             throw Truncated(path, 8, bytes.Length);
         var magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
         if (magic != LabelMagic)
             throw new MnistException("IdxWrongMagic", MnistErrorKind.InvalidData,
                 $"'{path}' is not an IDX label file: its magic number is 0x{magic:X8}, expected 0x{LabelMagic:X8}" +
                 (magic == ImageMagic ? " (this is an image file)." : "."), path);
+        if (bytes.Length < 8)
+            throw Truncated(path, 8, bytes.Length);
         var count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
         if (count < 0)
             throw new MnistException("IdxBadHeader", MnistErrorKind.InvalidData, $"'{path}' has a negative label count ({count}).", path);
