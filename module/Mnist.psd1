@@ -16,6 +16,8 @@
         'Invoke-MnistTraining'
         'Test-MnistModel'
         'Get-MnistPrediction'
+        'Export-MnistModel'
+        'Import-MnistModel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -40,6 +40,27 @@ public class PersistenceTests
     }
 
     [Fact]
+    public void Training_continued_from_a_file_matches_training_without_a_break()
+    {
+        var data = TestData.Mnist.Take(2_000, 200);
+        var options = new TrainingOptions { Epochs = 1, ThreadCount = 1 };
+        using var straight = new MnistModel(new ModelSpec { Seed = 4 });
+        Trainer.Fit(straight, data, options with { Epochs = 2 });
+
+        using var first = new MnistModel(new ModelSpec { Seed = 4 });
+        Trainer.Fit(first, data, options);
+        var path = TempPath();
+        ModelFile.Save(first, path, overwrite: false);
+        using var resumed = ModelFile.Load(path);
+        Trainer.Fit(resumed, data, options);
+
+        Assert.Equal(new[] { 1, 2 }, resumed.History.Select(h => h.Epoch));
+        Assert.Equal(straight.History[1].Loss, resumed.History[1].Loss);
+        var expected = straight.Network.parameters().First();
+        Assert.True(expected.eq(resumed.Network.parameters().First()).all().item<bool>());
+    }
+
+    [Fact]
     public void Refuses_to_overwrite_without_being_told()
     {
         using var model = new MnistModel(new ModelSpec { Seed = 1 });

@@ -57,6 +57,9 @@ public sealed class MnistModel : IDisposable
     /// <summary>The optimizer keeps its state (Adam's moments) across calls, so training can continue.</summary>
     internal optim.Optimizer OptimizerInstance => _optimizer ??= CreateOptimizer();
 
+    /// <summary>Whether the optimizer exists yet (it is created by the first training step, or by a loaded state).</summary>
+    internal bool HasOptimizer => _optimizer is not null;
+
     internal void AddHistory(EpochRecord record) => _history.Add(record);
 
     internal void RestoreHistory(IEnumerable<EpochRecord> records)

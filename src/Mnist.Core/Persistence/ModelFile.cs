@@ -19,6 +19,8 @@ public static class ModelFile
     public const string Kind = "Mnist.Model";
     private const string MetadataEntry = "model.json";
     private const string WeightsEntry = "weights.bin";
+    private const string OptimizerEntry = "optimizer.bin";
+    private const string GeneratorEntry = "generator.bin";
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -54,6 +56,15 @@ public static class ModelFile
             JsonSerializer.Serialize(entry, metadata, Json);
         using (var entry = zip.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open())
             entry.Write(weights);
+        if (model.HasOptimizer && model.OptimizerInstance is TorchSharp.Modules.OptimizerHelper optimizer)
+        {
+            using var entry = zip.CreateEntry(OptimizerEntry, CompressionLevel.Fastest).Open();
+            using var writer = new BinaryWriter(entry);
+            optimizer.save_state_dict(writer);
+        }
+        using (var entry = zip.CreateEntry(GeneratorEntry, CompressionLevel.Fastest).Open())
+        using (var state = model.Generator.get_state())
+            entry.Write(state.data<byte>().ToArray());
     }
 
     public static MnistModel Load(string path)
@@ -80,6 +91,7 @@ public static class ModelFile
                 throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
                     $"'{full}': its weights do not fit the architecture it describes ({metadata.Spec.Architecture}): {e.Message}", path, e);
             }
+            RestoreTrainingState(model, zip, full);
             model.Path = full;
             return model;
         }
@@ -90,6 +102,30 @@ public static class ModelFile
         catch (JsonException e)
         {
             throw Corrupt(full, $"its metadata is not valid JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Adam's moments and the generator's position, so that training continues exactly where it stopped.</summary>
+    private static void RestoreTrainingState(MnistModel model, ZipArchive zip, string path)
+    {
+        try
+        {
+            if (zip.GetEntry(OptimizerEntry) is not null && model.OptimizerInstance is TorchSharp.Modules.OptimizerHelper optimizer)
+            {
+                using var reader = new BinaryReader(new MemoryStream(ReadEntry(zip, OptimizerEntry, path)));
+                optimizer.load_state_dict(reader);
+            }
+            if (zip.GetEntry(GeneratorEntry) is not null)
+            {
+                var state = ReadEntry(zip, GeneratorEntry, path);
+                using var tensor = TorchSharp.torch.tensor(state, TorchSharp.torch.ScalarType.Byte);
+                model.Generator.set_state(tensor);
+            }
+        }
+        catch (Exception e) when (e is not MnistException)
+        {
+            model.Dispose();
+            throw Corrupt(path, $"its training state cannot be restored ({e.Message})", e);
         }
     }
 

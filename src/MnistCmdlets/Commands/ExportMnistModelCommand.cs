@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using Mnist.Cmdlets.Infrastructure;
+using Mnist.Core;
+using Mnist.Core.Modeling;
+using Mnist.Core.Persistence;
+
+namespace Mnist.Cmdlets.Commands;
+
+/// <summary>Saves a model (weights, training state and metadata) to one file, atomically.</summary>
+[Cmdlet(VerbsData.Export, "MnistModel", SupportsShouldProcess = true)]
+[OutputType(typeof(MnistModel))]
+public sealed class ExportMnistModelCommand : MnistCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public MnistModel Model { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>Overwrite an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Output the model after saving it.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessOne()
+    {
+        var path = ResolvePath(Path);
+        if (File.Exists(path) && !Force)
+            throw new MnistException("FileExists", MnistErrorKind.AlreadyExists, $"'{path}' already exists; use -Force to overwrite it.", path);
+        if (ShouldProcess(path, "Export the model"))
+        {
+            ModelFile.Save(Model, path, overwrite: Force);
+            WriteVerbose($"Saved the model to '{path}'.");
+        }
+        if (PassThru) WriteObject(Model);
+    }
+}
