@@ -63,6 +63,9 @@ public sealed class MnistSplit
         return Pixels.AsSpan(index * PixelsPerImage, PixelsPerImage);
     }
 
+    /// <summary>A copy of one image's pixels (for callers that cannot take a span, such as PowerShell).</summary>
+    public byte[] GetImage(int index) => ImagePixels(index).ToArray();
+
     public void CheckIndex(int index)
     {
         if (index < 0 || index >= Count)

@@ -71,17 +71,29 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             Patience = Patience,
             CheckpointPath = checkpoint,
         };
-        var progress = ThrottledProgress<TrainingProgress>(
-            p => p.Batch == p.Batches,
-            p => new ProgressRecord(2, $"Training epoch {p.Epoch}/{p.Epochs}", $"batch {p.Batch}/{p.Batches}, {p.Seconds:F1}s")
-            {
-                PercentComplete = p.Batch * 100 / p.Batches,
-            });
+        var progress = ThrottledProgress<TrainingProgress>(p => p.Batch == p.Batches, ReportProgress);
         Trainer.Fit(model, Data, options, progress, record =>
         {
             if (!Quiet) WriteInformation(new HostInformationMessage { Message = record.ToString() }, new[] { "PSHOST", "Mnist.Epoch" });
         }, Cancellation);
-        WriteProgress(new ProgressRecord(2, "Training", "Done") { RecordType = ProgressRecordType.Completed });
+        WriteProgress(new ProgressRecord(EpochActivity, "Training", "Done") { RecordType = ProgressRecordType.Completed });
         WriteObject(model);
+    }
+
+    private const int EpochActivity = 2;
+    private const int BatchActivity = 3;
+
+    /// <summary>Two bars: epochs, and under it the batches of the current epoch.</summary>
+    private ProgressRecord ReportProgress(TrainingProgress p)
+    {
+        WriteProgress(new ProgressRecord(EpochActivity, "Training", $"Epoch {p.Epoch} of {p.Epochs}")
+        {
+            PercentComplete = (int)Math.Min(100, (p.Epoch - 1 + (double)p.Batch / p.Batches) * 100 / p.Epochs),
+        });
+        return new ProgressRecord(BatchActivity, $"Epoch {p.Epoch}", $"Batch {p.Batch} of {p.Batches}, {p.Seconds:F1}s")
+        {
+            ParentActivityId = EpochActivity,
+            PercentComplete = p.Batch * 100 / p.Batches,
+        };
     }
 }

@@ -1,0 +1,99 @@
+<#
+.SYNOPSIS
+    The module's speed and memory next to a PyTorch reference doing the same work on the same machine.
+.DESCRIPTION
+    Runs in one go: the module's load, epoch, evaluation, prediction and import timings; the same work in PyTorch
+    (bench/reference.py, Debian's python3-torch with OpenBLAS, installed with apt when missing); the arithmetic
+    floor (fp32 matrix products on the model's own layer shapes, in this process); and the RSS growth over ten
+    one-epoch trainings. Prints one table with both sides and their ratio.
+#>
+[CmdletBinding()]
+param(
+    [string] $ModuleManifest = "$PSScriptRoot/../out/Mnist/Mnist.psd1",
+    [ValidateRange(1, 1024)] [int] $ThreadCount = [Environment]::ProcessorCount,
+    [ValidateRange(2, 20)] [int] $Epochs = 3,
+    [switch] $SkipReference
+)
+
+$ErrorActionPreference = 'Stop'
+$python = '/usr/bin/python3'
+
+function Install-Reference {
+    & $python -c 'import torch, numpy' 2>$null
+    if ($LASTEXITCODE -eq 0 -and (Test-Path /usr/lib/x86_64-linux-gnu/openblas-pthread)) { return }
+    Write-Host 'Installing the PyTorch reference (python3-torch, libopenblas0-pthread) with apt...'
+    & apt-get update -qq | Out-Null
+    & apt-get install -y -qq python3-torch python3-numpy libopenblas0-pthread | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw 'apt-get could not install python3-torch and libopenblas0-pthread.' }
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = $Values | Sort-Object
+    $sorted[[int][math]::Floor(($sorted.Count - 1) / 2)]
+}
+
+function Get-RssMegabytes {
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+    [double]((Get-Content /proc/self/status | Where-Object { $_ -like 'VmRSS:*' }) -replace '\D', '') / 1024
+}
+
+# Import plus first call, in a fresh process (pwsh start-up itself is excluded, as Python's start-up is).
+$importScript = "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$ModuleManifest'; " +
+    "`$null = Get-MnistPrediction -Model (New-MnistModel -Seed 1) -Pixels (,[byte[]]::new(784)); `$c.Elapsed.TotalSeconds"
+$importFirst = [double](& dotnet pwsh -NoProfile -NonInteractive -Command $importScript | Select-Object -Last 1)
+
+Import-Module $ModuleManifest
+$cache = [Mnist.Core.Data.MnistFiles]::DefaultCacheFolder
+
+$loadTimes = 1..3 | ForEach-Object { (Measure-Command { $script:data = Import-MnistData }).TotalSeconds }
+$model = $data | Invoke-MnistTraining -Model (New-MnistModel -Seed 1) -Epochs $Epochs -ThreadCount $ThreadCount -Quiet
+$epoch = Get-Median ($model.History | Select-Object -Skip 1 | ForEach-Object Seconds)
+$trainImages = $model.History[0].Samples
+$evaluateTimes = 1..3 | ForEach-Object { (Measure-Command { $script:evaluation = $model | Test-MnistModel }).TotalSeconds }
+$pixels = $data.Test.GetImage(0)
+$predictCore = [Mnist.Core.Diagnostics.PredictionLatency]::MedianSeconds($model, $pixels, 200, 1000)
+$null = 1..20 | ForEach-Object { Get-MnistPrediction -Model $model -Pixels (, $pixels) }
+$predictCmdlet = Get-Median (1..200 | ForEach-Object { (Measure-Command { Get-MnistPrediction -Model $model -Pixels (, $pixels) }).TotalSeconds })
+$floor = [Mnist.Core.Diagnostics.ArithmeticFloorMeter]::Measure($model.Spec, $trainImages, $data.Train.Count - $trainImages, 128, $ThreadCount, [TimeSpan]::FromSeconds(3))
+
+$rssBefore = Get-RssMegabytes
+foreach ($i in 1..10) { $null = $data | Invoke-MnistTraining -Epochs 1 -ThreadCount $ThreadCount -Quiet }
+$rssAfter = Get-RssMegabytes
+
+$reference = $null
+if (-not $SkipReference) {
+    Install-Reference
+    $json = & $python "$PSScriptRoot/reference.py" $cache $ThreadCount $Epochs
+    if ($LASTEXITCODE -ne 0) { throw 'The PyTorch reference failed.' }
+    $reference = $json | Select-Object -Last 1 | ConvertFrom-Json
+}
+
+function Row($Measure, $Module, $Reference, $Unit, $Target) {
+    [pscustomobject]@{
+        Measure   = $Measure
+        Mnist     = if ($null -ne $Module) { '{0:G4} {1}' -f $Module, $Unit } else { '' }
+        PyTorch   = if ($null -ne $Reference) { '{0:G4} {1}' -f $Reference, $Unit } else { '' }
+        Ratio     = if ($Module -and $Reference) { '{0:F2}x' -f ($Module / $Reference) } else { '' }
+        Target    = $Target
+    }
+}
+
+$imagesPerSecond = $trainImages / $epoch
+$rows = @(
+    Row 'load 70,000 images' (Get-Median $loadTimes) $reference.load 's' '<= 1.0x (numpy)'
+    Row "epoch, batch 128, $ThreadCount threads" $epoch $reference.epoch 's' '<= 0.5x'
+    Row 'training images per second' $imagesPerSecond ($reference ? $trainImages / $reference.epoch : $null) 'img/s' ''
+    Row 'evaluate 10,000 test images' (Get-Median $evaluateTimes) $reference.evaluate 's' '<= 1.0x'
+    Row 'predict one image, core' ($predictCore * 1000) ($reference ? $reference.predict_one * 1000 : $null) 'ms' '< 0.5 ms'
+    Row 'predict one image, Get-MnistPrediction' ($predictCmdlet * 1000) $null 'ms' ''
+    Row 'Import-Module + first call' $importFirst $reference.import_first 's' '< 2 s'
+    Row 'matmul fp32 on the layer shapes' $floor.GflopPerSecond $null 'GFLOP/s' ''
+    Row 'FLOPs of one epoch' $floor.EpochGflop $null 'GFLOP' ''
+    Row 'ideal epoch (FLOPs / measured rate)' $floor.IdealEpochSeconds $null 's' ''
+    Row 'our epoch / ideal epoch' ($epoch / $floor.IdealEpochSeconds) $null 'x' '<= 2.5x'
+    Row 'RSS growth over 10 one-epoch trainings' ($rssAfter - $rssBefore) $null 'MB' '< 50 MB'
+)
+$rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+Write-Host ('Accuracy after {0} epochs: module {1:F4} (test), PyTorch {2} (test)' -f $Epochs, $evaluation.Accuracy, ($reference ? ('{0:F4}' -f $reference.test_accuracy) : 'n/a'))
+if ($reference) { Write-Host ("PyTorch {0}; its epochs: {1}" -f $reference.torch, (($reference.epochs | ForEach-Object { '{0:F2}' -f $_ }) -join ', ')) }
+Write-Host ("Mnist epochs: {0}" -f (($model.History.Seconds | ForEach-Object { '{0:F2}' -f $_ }) -join ', '))

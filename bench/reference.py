@@ -1,0 +1,107 @@
+"""PyTorch reference for bench/Invoke-Benchmark.ps1: the same work as the module, on the same machine.
+
+Prints one JSON object: load, epoch, evaluation, one-prediction and import timings, all in seconds.
+Run with Debian's python3-torch (and libopenblas0-pthread, without which torch falls back to the reference BLAS).
+"""
+import json
+import statistics
+import sys
+import time
+
+started = time.perf_counter()
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+cache, threads, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+torch.set_num_threads(threads)
+torch.manual_seed(1)
+
+
+def load_idx(path, offset):
+    with open(path, "rb") as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
+
+
+def load_all():
+    x_train = load_idx(f"{cache}/train-images-idx3-ubyte", 16).reshape(-1, 784)
+    y_train = load_idx(f"{cache}/train-labels-idx1-ubyte", 8)
+    x_test = load_idx(f"{cache}/t10k-images-idx3-ubyte", 16).reshape(-1, 784)
+    y_test = load_idx(f"{cache}/t10k-labels-idx1-ubyte", 8)
+    return x_train, y_train, x_test, y_test
+
+
+def model():
+    return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 10))
+
+
+# import plus first call: interpreter start is excluded on both sides
+net = model().eval()
+with torch.no_grad():
+    net(torch.zeros(1, 784))
+import_first = time.perf_counter() - started
+
+load_times = []
+for _ in range(3):
+    t = time.perf_counter()
+    x_train, y_train, x_test, y_test = load_all()
+    load_times.append(time.perf_counter() - t)
+
+x = torch.from_numpy(x_train.astype(np.float32) / 255)
+y = torch.from_numpy(y_train.astype(np.int64))
+xt = torch.from_numpy(x_test.astype(np.float32) / 255)
+yt = torch.from_numpy(y_test.astype(np.int64))
+train_count = int(len(x) * 0.9)
+net = model()
+optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
+loss_fn = nn.CrossEntropyLoss()
+epoch_times = []
+for epoch in range(epochs):
+    t = time.perf_counter()
+    net.train()
+    order = torch.randperm(train_count)
+    for start in range(0, train_count, 128):
+        index = order[start:start + 128]
+        logits = net(x[index])
+        loss = loss_fn(logits, y[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    net.eval()
+    with torch.no_grad():
+        val = net(x[train_count:])
+        val_accuracy = (val.argmax(1) == y[train_count:]).float().mean().item()
+    epoch_times.append(time.perf_counter() - t)
+
+eval_times = []
+for _ in range(3):
+    t = time.perf_counter()
+    with torch.no_grad():
+        correct = 0
+        for start in range(0, len(xt), 2000):
+            logits = net(xt[start:start + 2000])
+            correct += (logits.argmax(1) == yt[start:start + 2000]).sum().item()
+    eval_times.append(time.perf_counter() - t)
+
+one = xt[:1]
+predict_times = []
+with torch.no_grad():
+    for i in range(1200):
+        t = time.perf_counter()
+        probabilities = torch.softmax(net(one), 1)
+        int(probabilities.argmax())
+        if i >= 200:
+            predict_times.append(time.perf_counter() - t)
+
+print(json.dumps({
+    "threads": threads,
+    "torch": torch.__version__,
+    "load": statistics.median(load_times),
+    "epoch": statistics.median(epoch_times[1:] if len(epoch_times) > 1 else epoch_times),
+    "epochs": epoch_times,
+    "val_accuracy": val_accuracy,
+    "evaluate": statistics.median(eval_times),
+    "test_accuracy": correct / len(xt),
+    "predict_one": statistics.median(predict_times),
+    "import_first": import_first,
+}))
