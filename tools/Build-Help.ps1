@@ -3,7 +3,8 @@
     Writes the module's MAML help (en-US/MnistCmdlets.dll-Help.xml) and about_Mnist from module/help.
 .DESCRIPTION
     Each exported cmdlet has one help source, module/help/<Verb-Noun>.psd1 (Synopsis, Description, Parameters,
-    Inputs, Outputs, Examples, optional Notes and Defaults). Parameter metadata (type, mandatory, position,
+    Inputs, Outputs, Examples, optional Notes, Links and Defaults; an example may say NotRunByTests = 'why' when
+    Help.Tests.ps1 should not run it). Parameter metadata (type, mandatory, position,
     pipeline input, aliases, parameter sets, ValidateSet values) comes from Get-Command on the built module, so
     the help cannot drift from the code. Fails when a cmdlet has no source, a parameter is undocumented, a
     source documents a parameter that does not exist, or a cmdlet has fewer than two examples.

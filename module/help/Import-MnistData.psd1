@@ -31,7 +31,7 @@ the first time a model needs them.
         @{ Code = 'Import-MnistData'; Remarks = 'Loads the 60,000 training and 10,000 test images from the cache, downloading and verifying them first if needed.' }
         @{ Code = 'Import-MnistData -TrainCount 3000 -TestCount 500 | Invoke-MnistTraining -Epochs 1 -Quiet'; Remarks = 'Takes a small slice of MNIST and trains a model on it for one epoch: a quick check that everything works.' }
         @{ Code = 'Import-MnistData -Split Test | Format-List'; Remarks = 'Returns only the test split and shows its count, image shape, label encoding and class counts.' }
-        @{ Code = "Import-MnistData -Path ./fashion -Name fashion-mnist -ClassNames 'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'"; Remarks = 'Loads Fashion-MNIST from a folder of IDX files at ./fashion (download it first) with its class names.'; NeedsFiles = $true }
+        @{ Code = "Import-MnistData -Path ./fashion -Name fashion-mnist -ClassNames 'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'"; Remarks = 'Loads Fashion-MNIST from a folder of IDX files at ./fashion (download it first) with its class names.'; NotRunByTests = 'needs Fashion-MNIST files' }
     )
     Notes       = 'Errors have stable ids (DataPathNotFound, IdxWrongMagic, IdxTruncated, IdxWrongImageSize, IdxLabelOutOfRange, DataCountMismatch, DownloadFailed, ...); see docs/errors.md.'
 }
