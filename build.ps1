@@ -62,7 +62,7 @@ function Invoke-Build {
     Invoke-Native dotnet publish (Join-Path $Root 'src/MnistCmdlets/MnistCmdlets.csproj') -c $Configuration -r $Rid `
         --self-contained false -o $ModuleOut -nologo -v quiet
     Repair-TorchSharpNative $ModuleOut
-    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
+    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force -Exclude help
     $helpBuilder = Join-Path $Root 'tools/Build-Help.ps1'
     if (Test-Path $helpBuilder) { Invoke-FreshPwsh "& '$helpBuilder' -ModuleFolder '$ModuleOut'" | Out-Null }
     Write-Host "Module: $(Join-Path $ModuleOut 'Mnist.psd1')"

@@ -24,10 +24,12 @@ public sealed class ImportMnistDataCommand : MnistCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public string? Name { get; set; }
 
     [Parameter]
     [ValidateCount(2, 1000)]
+    [ArgumentCompleter(typeof(ClassNamesCompleter))]
     public string[]? ClassNames { get; set; }
 
     /// <summary>Keep only the first N training images (a quick slice for experiments and tests).</summary>

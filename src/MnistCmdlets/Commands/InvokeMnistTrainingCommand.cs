@@ -36,6 +36,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
 
     [Parameter]
     [ValidateRange(1, 1024)]
+    [ArgumentCompleter(typeof(ThreadCountCompleter))]
     public int ThreadCount { get; set; } = Environment.ProcessorCount;
 
     [Parameter]

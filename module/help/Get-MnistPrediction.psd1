@@ -1,0 +1,38 @@
+@{
+    Synopsis    = 'Keras predict() and argmax: the predicted class of images, its confidence and all class probabilities.'
+    Description = @'
+Get-MnistPrediction runs a model on images and writes one MnistPrediction per image: Predicted (the class with the
+highest probability), PredictedName, Confidence, the softmax Probabilities and, when the image comes from a split,
+its true Label and IsCorrect, so that Where-Object picks out the mistakes.
+
+Images come from a split by -Index (all of the split without it), by default the test split of the dataset the
+model was trained on, or as raw pixel arrays with -Pixels (784 bytes each, 0 background to 255 ink).
+'@
+    Parameters  = @{
+        Model  = 'The model that predicts. Takes the model from the pipeline.'
+        Data   = 'A dataset from Import-MnistData or one of its splits. Defaults to the dataset the model was trained on.'
+        Split  = 'Which split of the dataset: Train or Test. Defaults to Test.'
+        Index  = 'Indices of images in the split, 0 to Count-1. Without it every image of the split is predicted. Takes integers from the pipeline, and an Index property by name (for example from earlier predictions).'
+        Pixels = 'One or more raw images of 784 bytes each (28x28, row by row, 0 background to 255 ink).'
+    }
+    Inputs      = @(
+        'Mnist.Core.Modeling.MnistModel: the model.'
+        'System.Int32[]: indices of images in the split.'
+        'System.Byte[][]: raw images, with -Pixels.'
+    )
+    Outputs     = @('Mnist.Core.Evaluation.MnistPrediction: Index, Split, Predicted, PredictedName, Confidence, Probabilities, Label and IsCorrect.')
+    Examples    = @(
+        @{ Code = @'
+$model = Import-MnistData -TrainCount 3000 -TestCount 500 | Invoke-MnistTraining -Epochs 1 -Quiet
+$model | Get-MnistPrediction -Index 0
+'@; Remarks = 'Predicts the first test image (a 7 in MNIST), as the notebook does with predict(x_test[:1]).' }
+        @{ Code = @'
+$model = Import-MnistData -TrainCount 3000 -TestCount 500 | Invoke-MnistTraining -Epochs 1 -Quiet
+$model | Get-MnistPrediction | Where-Object { -not $_.IsCorrect } | Select-Object -First 9
+'@; Remarks = 'Predicts every image of the test split and keeps the first nine mistakes.' }
+        @{ Code = @'
+$model = Import-MnistData -TrainCount 3000 -TestCount 500 | Invoke-MnistTraining -Epochs 1 -Quiet
+0..4 | Get-MnistPrediction -Model $model | Format-Table Index, Predicted, Label, Confidence
+'@; Remarks = 'Predicts chosen indices given on the pipeline.' }
+    )
+}

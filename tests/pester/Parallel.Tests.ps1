@@ -1,0 +1,60 @@
+# Trainings that run at the same time in one process must not disturb each other: every model draws its
+# initial weights, shuffles and dropout masks from its own generator.
+BeforeAll {
+    . "$PSScriptRoot/Common.ps1"
+    Import-Module $ModuleManifest
+    $script:data = Import-MnistData -TrainCount 3000 -TestCount 500
+
+    # Trains one model per run, all at once; a barrier makes them start their epochs together.
+    function Invoke-AtOnce([hashtable[]] $Runs, [int] $Epochs = 2) {
+        $barrier = [System.Threading.Barrier]::new($Runs.Count)
+        try {
+            $Runs | ForEach-Object -ThrottleLimit $Runs.Count -Parallel {
+                Import-Module $using:ModuleManifest
+                $model = New-MnistModel -Seed $_.Seed
+                [void]($using:barrier).SignalAndWait([timespan]::FromMinutes(2))
+                $trained = $using:data | Invoke-MnistTraining -Model $model -Epochs $using:Epochs -ThreadCount $_.Threads -Quiet
+                [pscustomobject]@{ Seed = $_.Seed; History = $trained.History }
+            } | Sort-Object Seed
+        } finally { $barrier.Dispose() }
+    }
+
+    function Invoke-OneByOne([hashtable[]] $Runs, [int] $Epochs = 2) {
+        foreach ($run in $Runs | Sort-Object { $_.Seed }) {
+            $trained = $data | Invoke-MnistTraining -Model (New-MnistModel -Seed $run.Seed) -Epochs $Epochs -ThreadCount $run.Threads -Quiet
+            [pscustomobject]@{ Seed = $run.Seed; History = $trained.History }
+        }
+    }
+
+    # The bit patterns, so that equal means bitwise equal and a failure shows every digit that differs.
+    function Get-Numbers($History) {
+        $History | ForEach-Object { $_.Loss, $_.Accuracy, $_.ValLoss, $_.ValAccuracy } | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) }
+    }
+}
+
+Describe 'Two trainings at once' {
+    It 'give bitwise the same History as one after the other, with -ThreadCount 1 each' {
+        $runs = @(@{ Seed = 11; Threads = 1 }, @{ Seed = 12; Threads = 1 })
+        $together = Invoke-AtOnce $runs
+        $alone = Invoke-OneByOne $runs
+        foreach ($i in 0, 1) {
+            $together[$i].History.Count | Should -Be 2
+            @(Get-Numbers $together[$i].History) | Should -Be @(Get-Numbers $alone[$i].History) -Because "seed $($runs[$i].Seed) must not notice the other training"
+        }
+    }
+
+    It 'give the same History as alone when their thread counts differ (1 and 2)' {
+        # One epoch: two threads for one run on top of the other oversubscribes a 2-core machine, and OpenMP is slow then.
+        $runs = @(@{ Seed = 21; Threads = 1 }, @{ Seed = 22; Threads = 2 })
+        $together = Invoke-AtOnce $runs -Epochs 1
+        $alone = Invoke-OneByOne $runs -Epochs 1
+        foreach ($i in 0, 1) {
+            @(Get-Numbers $together[$i].History) | Should -Be @(Get-Numbers $alone[$i].History)
+        }
+    }
+
+    It 'with the same seed, give the same result as each other' {
+        $twins = Invoke-AtOnce @(@{ Seed = 5; Threads = 1 }, @{ Seed = 5; Threads = 1 })
+        @(Get-Numbers $twins[0].History) | Should -Be @(Get-Numbers $twins[1].History)
+    }
+}
