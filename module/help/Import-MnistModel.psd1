@@ -1,0 +1,34 @@
+@{
+    Synopsis    = 'Loads models saved by Export-MnistModel.'
+    Description = @'
+Import-MnistModel rebuilds the model described in the file and loads its weights, optimizer state and generator
+state: its predictions are bitwise the same as the exported model's, and Invoke-MnistTraining -Model continues
+its training (History goes on from the last epoch). History, the last evaluation and the data checksums come back
+as properties.
+
+Each file that cannot be loaded gives a non-terminating error naming it, and the other files go on:
+ModelFileNotFound (no such file), ModelFileCorrupt (truncated, damaged, or not a model file at all),
+ModelFileInvalid (a zip that is not a model), ModelArchitectureMismatch (weights that do not fit the architecture
+the file describes) and ModelFormatTooNew (written by a newer version of the module).
+
+An imported model does not carry its dataset: give Test-MnistModel and Get-MnistPrediction a -Data.
+'@
+    Parameters  = @{
+        Path = 'One or more model files. Takes strings and Get-ChildItem output (FullName) from the pipeline.'
+    }
+    Inputs      = @('System.String, System.IO.FileInfo: paths of model files.')
+    Outputs     = @('Mnist.Core.Modeling.MnistModel: the loaded model.')
+    Examples    = @(
+        @{ Code = @'
+$path = Join-Path ([IO.Path]::GetTempPath()) 'mnist-import-example.model'
+New-MnistModel -Seed 1 | Export-MnistModel -Path $path -Force
+$model = Import-MnistModel -Path $path
+$model | Test-MnistModel -Data (Import-MnistData -Split Test -TestCount 500)
+'@; Remarks = 'Saves a model, loads it back and evaluates it on 500 test images.' }
+        @{ Code = @'
+$folder = [IO.Path]::GetTempPath()
+New-MnistModel -Seed 2 | Export-MnistModel -Path (Join-Path $folder 'mnist-a.model') -Force
+Get-ChildItem $folder -Filter 'mnist-*.model' | Import-MnistModel | Select-Object Architecture, ParameterCount, EpochsTrained
+'@; Remarks = 'Loads every model file in a folder from the pipeline; a damaged file is reported and the rest are loaded.' }
+    )
+}
