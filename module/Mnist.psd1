@@ -16,6 +16,9 @@
         'Invoke-MnistTraining'
         'Test-MnistModel'
         'Get-MnistPrediction'
+        'Get-MnistSample'
+        'Show-MnistImage'
+        'Export-MnistChart'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

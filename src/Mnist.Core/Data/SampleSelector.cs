@@ -1,0 +1,62 @@
+namespace Mnist.Core.Data;
+
+/// <summary>Picks samples out of a split: by index, by label, or at random (repeatably with a seed).</summary>
+public static class SampleSelector
+{
+    public static IEnumerable<MnistSample> ByIndex(MnistSplit split, IEnumerable<int> indices)
+    {
+        foreach (var index in indices)
+        {
+            split.CheckIndex(index);
+            yield return MnistSample.From(split, index);
+        }
+    }
+
+    /// <summary>
+    /// For each label in turn, the first <paramref name="countPerLabel"/> samples with that label, or, with a
+    /// random source, that many drawn at random from those with that label. Fewer when the split has fewer.
+    /// </summary>
+    public static IEnumerable<MnistSample> ByLabel(MnistSplit split, IReadOnlyList<int> labels, int countPerLabel, Random? random = null)
+    {
+        foreach (var label in labels) CheckLabel(split, label);
+        CheckCount(countPerLabel);
+        foreach (var label in labels)
+        {
+            var candidates = Enumerable.Range(0, split.Count).Where(i => split.Labels[i] == label);
+            if (random is not null) candidates = Shuffled(candidates.ToArray(), random);
+            foreach (var index in candidates.Take(countPerLabel))
+                yield return MnistSample.From(split, index);
+        }
+    }
+
+    /// <summary><paramref name="count"/> distinct samples drawn at random; the same seed draws the same ones.</summary>
+    public static IEnumerable<MnistSample> Randomly(MnistSplit split, int count, Random random)
+    {
+        CheckCount(count);
+        if (count > split.Count)
+            throw new MnistException("CountTooLarge", MnistErrorKind.InvalidArgument,
+                $"Cannot draw {count:N0} distinct samples from the {split.Name} split, which has {split.Count:N0}.", count);
+        var indices = Enumerable.Range(0, split.Count).ToArray();
+        foreach (var index in Shuffled(indices, random).Take(count))
+            yield return MnistSample.From(split, index);
+    }
+
+    private static IEnumerable<int> Shuffled(int[] indices, Random random)
+    {
+        random.Shuffle(indices);
+        return indices;
+    }
+
+    private static void CheckLabel(MnistSplit split, int label)
+    {
+        if (label < 0 || label >= split.ClassCount)
+            throw new MnistException("LabelOutOfRange", MnistErrorKind.InvalidArgument,
+                $"Label {label} is not a class of the {split.Name} split; its classes are 0-{split.ClassCount - 1}.", label);
+    }
+
+    private static void CheckCount(int count)
+    {
+        if (count < 1)
+            throw new MnistException("CountOutOfRange", MnistErrorKind.InvalidArgument, $"Count must be at least 1, not {count}.", count);
+    }
+}
