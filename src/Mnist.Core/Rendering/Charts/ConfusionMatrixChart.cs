@@ -39,6 +39,6 @@ public static class ConfusionMatrixChart
         plot.Title($"Confusion matrix: {evaluation.Count:N0} {evaluation.Split} images, accuracy {evaluation.Accuracy:F4}");
         plot.XLabel("Predicted class");
         plot.YLabel("True class");
-        plot.Render(canvas, new PixelRect(0, width, height, 0));
+        PlotPanel.Render(canvas, plot, new SKRect(0, 0, width, height));
     }
 }

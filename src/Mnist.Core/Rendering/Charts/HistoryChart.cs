@@ -16,17 +16,8 @@ public static class HistoryChart
         var accuracy = Panel("Model accuracy", "Accuracy", epochs, history.Select(r => r.Accuracy), history.Select(r => r.ValAccuracy), Alignment.LowerRight);
         var loss = Panel("Model loss", "Loss", epochs, history.Select(r => r.Loss), history.Select(r => r.ValLoss), Alignment.UpperRight);
         float half = width / 2f;
-        RenderInto(canvas, accuracy, new SKRect(0, 0, half, height));
-        RenderInto(canvas, loss, new SKRect(half, 0, width, height));
-    }
-
-    // ScottPlot clears the canvas before it draws; a clip keeps it from wiping the other panel.
-    private static void RenderInto(SKCanvas canvas, Plot plot, SKRect area)
-    {
-        canvas.Save();
-        canvas.ClipRect(area);
-        plot.Render(canvas, new PixelRect(area.Left, area.Right, area.Bottom, area.Top));
-        canvas.Restore();
+        PlotPanel.Render(canvas, accuracy, new SKRect(0, 0, half, height));
+        PlotPanel.Render(canvas, loss, new SKRect(half, 0, width, height));
     }
 
     private static Plot Panel(string title, string quantity, double[] epochs, IEnumerable<double> training, IEnumerable<double?> validation,
