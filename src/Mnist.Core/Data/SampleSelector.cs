@@ -29,16 +29,27 @@ public static class SampleSelector
         }
     }
 
+    /// <summary>The first <paramref name="count"/> samples, in order.</summary>
+    public static IEnumerable<MnistSample> First(MnistSplit split, int count)
+    {
+        CheckAvailable(split, count);
+        return ByIndex(split, Enumerable.Range(0, count));
+    }
+
     /// <summary><paramref name="count"/> distinct samples drawn at random; the same seed draws the same ones.</summary>
     public static IEnumerable<MnistSample> Randomly(MnistSplit split, int count, Random random)
+    {
+        CheckAvailable(split, count);
+        var indices = Enumerable.Range(0, split.Count).ToArray();
+        return ByIndex(split, Shuffled(indices, random).Take(count));
+    }
+
+    private static void CheckAvailable(MnistSplit split, int count)
     {
         CheckCount(count);
         if (count > split.Count)
             throw new MnistException("CountTooLarge", MnistErrorKind.InvalidArgument,
-                $"Cannot draw {count:N0} distinct samples from the {split.Name} split, which has {split.Count:N0}.", count);
-        var indices = Enumerable.Range(0, split.Count).ToArray();
-        foreach (var index in Shuffled(indices, random).Take(count))
-            yield return MnistSample.From(split, index);
+                $"Cannot take {count:N0} distinct samples from the {split.Name} split, which has {split.Count:N0}.", count);
     }
 
     private static IEnumerable<int> Shuffled(int[] indices, Random random)

@@ -19,42 +19,45 @@ public sealed class GetMnistSampleCommand : MnistCmdlet
     [ValidateSet("Train", "Test", IgnoreCase = true)]
     public string Split { get; set; } = "Train";
 
-    [Parameter(Position = 0, ParameterSetName = "Index", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ParameterSetName = "Index", ValueFromPipelineByPropertyName = true)]
     [IntegerRanges]
     [ValidateNotNullOrEmpty]
     [ValidateRange(0, int.MaxValue)]
     public int[] Index { get; set; } = { 0 };
 
-    [Parameter(Mandatory = true, ParameterSetName = "Label")]
+    /// <summary>Only samples of these classes (the first -Count of each, or -Count drawn at random with -Random).</summary>
+    [Parameter(ParameterSetName = "Pick")]
     [IntegerRanges]
     [ValidateNotNullOrEmpty]
     [ValidateRange(0, int.MaxValue)]
-    public int[] Label { get; set; } = Array.Empty<int>();
+    public int[]? Label { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = "Random")]
-    [Parameter(ParameterSetName = "Label")]
+    [Parameter(ParameterSetName = "Pick")]
     public SwitchParameter Random { get; set; }
 
-    /// <summary>How many samples: in all with -Random, per label with -Label.</summary>
-    [Parameter(ParameterSetName = "Label")]
-    [Parameter(ParameterSetName = "Random")]
+    /// <summary>How many samples: per label with -Label, else in all (the first ones, or drawn with -Random).</summary>
+    [Parameter(ParameterSetName = "Pick")]
     [ValidateRange(1, int.MaxValue)]
     public int Count { get; set; } = 1;
 
-    [Parameter(ParameterSetName = "Label")]
-    [Parameter(ParameterSetName = "Random")]
+    [Parameter(ParameterSetName = "Pick")]
     public int? Seed { get; set; }
 
     protected override void ProcessOne()
     {
         var split = ResolveSplit();
-        var samples = ParameterSetName switch
-        {
-            "Label" => SampleSelector.ByLabel(split, Label, Count, Random ? NewRandom() : null),
-            "Random" => SampleSelector.Randomly(split, Count, NewRandom()),
-            _ => SampleSelector.ByIndex(split, Index),
-        };
+        var samples = ParameterSetName == "Index" ? SampleSelector.ByIndex(split, Index) : Pick(split);
         foreach (var sample in samples) WriteObject(sample);
+    }
+
+    private IEnumerable<MnistSample> Pick(MnistSplit split)
+    {
+        if (Seed is not null && !Random)
+            throw new MnistException("SeedWithoutRandom", MnistErrorKind.InvalidArgument,
+                "-Seed only makes sense with -Random, which it makes repeatable.", "Seed");
+        var random = Random ? NewRandom() : null;
+        if (Label is { } labels) return SampleSelector.ByLabel(split, labels, Count, random);
+        return random is null ? SampleSelector.First(split, Count) : SampleSelector.Randomly(split, Count, random);
     }
 
     private System.Random NewRandom() => Seed is int seed ? new System.Random(seed) : new System.Random();

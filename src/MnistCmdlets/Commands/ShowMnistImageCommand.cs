@@ -15,7 +15,6 @@ namespace Mnist.Cmdlets.Commands;
 public sealed class ShowMnistImageCommand : MnistCmdlet
 {
     public const int DefaultColumns = 3;
-    private const int FallbackWidth = 120;
     private readonly List<ImageTile> _tiles = new();
 
     /// <summary>Samples (Get-MnistSample) or predictions (Get-MnistPrediction).</summary>
@@ -55,9 +54,9 @@ public sealed class ShowMnistImageCommand : MnistCmdlet
     {
         if (_tiles.Count == 0) return;
         var style = ChooseStyle();
-        int columns = MyInvocation.BoundParameters.ContainsKey(nameof(Columns))
-            ? Columns
-            : Math.Min(DefaultColumns, TerminalRenderer.ColumnsThatFit(WindowWidth(), _tiles[0].Columns, style));
+        int columns = MyInvocation.BoundParameters.ContainsKey(nameof(Columns)) ? Columns
+            : WindowWidth() is int width ? Math.Min(DefaultColumns, TerminalRenderer.ColumnsThatFit(width, _tiles[0].Columns, style))
+            : DefaultColumns;
         foreach (var line in TerminalRenderer.Render(_tiles, style, columns))
             WriteObject(line);
     }
@@ -74,16 +73,18 @@ public sealed class ShowMnistImageCommand : MnistCmdlet
         _ => TerminalStyle.HalfBlock,
     };
 
-    private int WindowWidth()
+    /// <summary>The width of the terminal the lines go to; none when they go to a file or another program.</summary>
+    private int? WindowWidth()
     {
+        if (Console.IsOutputRedirected) return null;
         try
         {
             int width = Host.UI.RawUI.WindowSize.Width;
-            return width > 0 ? width : FallbackWidth;
+            return width > 0 ? width : null;
         }
         catch (Exception e) when (e is NotImplementedException or HostException or IOException or PSNotImplementedException)
         {
-            return FallbackWidth;
+            return null;
         }
     }
 }

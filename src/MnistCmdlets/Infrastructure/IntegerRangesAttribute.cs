@@ -20,10 +20,17 @@ public sealed partial class IntegerRangesAttribute : ArgumentTransformationAttri
         return value switch
         {
             string text => Expand(text).ToArray(),
-            IEnumerable items and not string => items.Cast<object>().SelectMany(item => (int[])Transform(engineIntrinsics, item)).ToArray(),
+            IEnumerable items => items.Cast<object>().SelectMany(Integers).ToArray(),
             _ => value,
         };
     }
+
+    private static IEnumerable<int> Integers(object item) =>
+        (item is PSObject wrapped ? wrapped.BaseObject : item) switch
+        {
+            string text => Expand(text),
+            var other => new[] { LanguagePrimitives.ConvertTo<int>(other) },
+        };
 
     private static IEnumerable<int> Expand(string text)
     {
