@@ -14,6 +14,7 @@ public class SampleTests
         Assert.Equal(("Train", 0, 5), (sample.Split, sample.Index, sample.Label));
         Assert.Equal(784, sample.Pixels.Length);
         Assert.Equal(Split.ImagePixels(0).ToArray(), sample.Pixels);
+        Assert.Equal(sample.Pixels.Count(p => p > 0) / 784.0, sample.Ink, 9);
     }
 
     [Fact]

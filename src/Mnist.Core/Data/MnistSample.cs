@@ -31,6 +31,9 @@ public sealed class MnistSample
     /// <summary>Row-major, one byte per pixel, 0 = background, 255 = full ink.</summary>
     public byte[] Pixels { get; }
 
+    /// <summary>The share of pixels with any ink, 0 to 1 (MNIST digits cover about a fifth of the image).</summary>
+    public double Ink => Pixels.Length == 0 ? 0 : (double)Pixels.Count(p => p > 0) / Pixels.Length;
+
     /// <summary>What a grid writes under the image: the class name (for MNIST, the digit).</summary>
     public string Title => ClassName;
 
