@@ -18,6 +18,9 @@
         'Get-MnistPrediction'
         'Export-MnistModel'
         'Import-MnistModel'
+        'Get-MnistSample'
+        'Show-MnistImage'
+        'Export-MnistChart'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -22,6 +22,7 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
     public string? Split { get; set; }
 
     [Parameter(ParameterSetName = "Data", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [IntegerRanges]
     [ValidateRange(0, int.MaxValue)]
     public int[]? Index { get; set; }
 

@@ -16,11 +16,18 @@ public abstract class MnistCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
-    protected sealed override void ProcessRecord()
+    protected sealed override void ProcessRecord() => Guarded(ProcessOne);
+
+    /// <summary>For cmdlets that collect their input and act once it is all there (grids, charts).</summary>
+    protected sealed override void EndProcessing() => Guarded(EndOfInput);
+
+    protected virtual void EndOfInput() { }
+
+    private void Guarded(Action work)
     {
         try
         {
-            ProcessOne();
+            work();
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
