@@ -22,8 +22,8 @@ leaves a half-written model, and the previous file stays intact. It refuses to o
     Examples    = @(
         @{ Code = @'
 $model = Import-MnistData -TrainCount 3000 -TestCount 500 | Invoke-MnistTraining -Epochs 1 -Quiet
-$model | Export-MnistModel -Path (Join-Path ([IO.Path]::GetTempPath()) 'mnist-example.model') -Force
-'@; Remarks = 'Trains a small model and saves it, replacing an earlier file of the same name.' }
+$model | Export-MnistModel -Path ./mnist.model -Force
+'@; Remarks = 'Trains a small model and saves it as mnist.model in the current folder, replacing an earlier file of that name.' }
         @{ Code = @'
 $model = New-MnistModel -Seed 1
 $model | Export-MnistModel -Path (Join-Path ([IO.Path]::GetTempPath()) 'mnist-whatif.model') -WhatIf

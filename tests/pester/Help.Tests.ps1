@@ -77,8 +77,17 @@ Describe 'Get-Help' {
 Describe 'The examples in the help' {
     It 'runs example <Number> of <Name> as printed' -TestCases $examples {
         if ($Skip) { Set-ItResult -Skipped -Because 'its help source says NotRunByTests'; return }
-        $output = & ([scriptblock]::Create($Code)) 6>$null
-        $output | Should -Not -BeNullOrEmpty
+        # In a folder of its own, so that examples which write ./file.png neither litter the checkout nor meet
+        # the file an earlier run left.
+        $folder = New-TestFolder
+        Push-Location $folder
+        try {
+            $ErrorActionPreference = 'Stop'
+            $output = & ([scriptblock]::Create($Code)) 6>$null
+        } finally { Pop-Location }
+        $wroteFiles = @(Get-ChildItem $folder).Count -gt 0
+        # An example shows something or writes a file; only a -WhatIf example may do neither.
+        ($null -ne $output -or $wroteFiles -or $Code -match '-WhatIf') | Should -BeTrue
     }
 }
 

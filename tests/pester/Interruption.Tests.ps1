@@ -20,7 +20,7 @@ Describe 'Stopping a running training' {
         $script:shell = [powershell]::Create($runspace)
         [void]$shell.AddScript('Import-MnistData -TrainCount 20000 -TestCount 100 | Invoke-MnistTraining -Epochs 1000 -ThreadCount 1 -Quiet')
         $script:invocation = $shell.BeginInvoke()
-        Wait-Until { $shell.Streams.Progress | Where-Object Activity -Like 'Training epoch*' }
+        Wait-Until { $shell.Streams.Progress | Where-Object Activity -Like 'Epoch *' }
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         $shell.Stop()
         $script:stopSeconds = $clock.Elapsed.TotalSeconds
