@@ -87,58 +87,34 @@ public sealed class MnistSplit
     }
 
     /// <summary>The whole split as float32 (N, rows*cols), scaled to [0, 1]. Built once.</summary>
-    public Tensor Features
-    {
-        get
-        {
-            lock (_tensorLock)
-            {
-                if (_features is null)
-                {
-                    using var scope = NewDisposeScope();
-                    var bytes = tensor(Pixels, new long[] { Count, PixelsPerImage }, ScalarType.Byte);
-                    _features = bytes.to_type(ScalarType.Float32).div_(255f).MoveToOuterDisposeScope();
-                    _features.DetachFromDisposeScope();
-                }
-                return _features;
-            }
-        }
-    }
+    public Tensor Features => Cached(ref _features,
+        () => tensor(Pixels, new long[] { Count, PixelsPerImage }, ScalarType.Byte).to_type(ScalarType.Float32).div_(255f));
 
     /// <summary>Class indices as int64 (N).</summary>
-    public Tensor LabelTensor
-    {
-        get
-        {
-            lock (_tensorLock)
-            {
-                if (_labelTensor is null)
-                {
-                    using var scope = NewDisposeScope();
-                    _labelTensor = tensor(Labels, new long[] { Count }, ScalarType.Byte).to_type(ScalarType.Int64).MoveToOuterDisposeScope();
-                    _labelTensor.DetachFromDisposeScope();
-                }
-                return _labelTensor;
-            }
-        }
-    }
+    public Tensor LabelTensor => Cached(ref _labelTensor,
+        () => tensor(Labels, new long[] { Count }, ScalarType.Byte).to_type(ScalarType.Int64));
 
     /// <summary>The training target: one-hot float (N, classes) when the split is one-hot encoded, else class indices.</summary>
-    public Tensor TargetTensor
+    public Tensor TargetTensor => LabelEncoding == LabelEncoding.Index
+        ? LabelTensor
+        : Cached(ref _oneHotTensor, () => torch.nn.functional.one_hot(LabelTensor, ClassCount).to_type(ScalarType.Float32));
+
+    /// <summary>
+    /// Builds a whole-split tensor once and keeps it out of every dispose scope: it lives as long as the split,
+    /// whatever scope the first caller happened to be in.
+    /// </summary>
+    private Tensor Cached(ref Tensor? field, Func<Tensor> create)
     {
-        get
+        lock (_tensorLock)
         {
-            if (LabelEncoding == LabelEncoding.Index) return LabelTensor;
-            lock (_tensorLock)
+            if (field is null)
             {
-                if (_oneHotTensor is null)
-                {
-                    using var scope = NewDisposeScope();
-                    _oneHotTensor = torch.nn.functional.one_hot(LabelTensor, ClassCount).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
-                    _oneHotTensor.DetachFromDisposeScope();
-                }
-                return _oneHotTensor;
+                using var scope = NewDisposeScope();
+                var built = create().MoveToOuterDisposeScope();
+                built.DetachFromDisposeScope();
+                field = built;
             }
+            return field;
         }
     }
 
