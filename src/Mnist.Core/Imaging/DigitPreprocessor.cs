@@ -14,10 +14,10 @@ public static class DigitPreprocessor
     public const byte InkThreshold = 32;
 
     /// <summary>The whole chain; null when the picture holds no ink at all.</summary>
-    public static GrayImage? Prepare(GrayImage image)
+    public static GrayImage? Prepare(GrayImage image, byte threshold = InkThreshold)
     {
         var ink = ToInk(image);
-        var bounds = InkBounds(ink);
+        var bounds = InkBounds(ink, threshold);
         if (bounds is null) return null;
         return PlaceByCenterOfMass(ScaleToFit(Crop(ink, bounds.Value)));
     }
@@ -45,14 +45,14 @@ public static class DigitPreprocessor
         return new GrayImage(result, image.Width, image.Height);
     }
 
-    /// <summary>The smallest rectangle holding every pixel brighter than <see cref="InkThreshold"/>; null if none is.</summary>
-    public static PixelRect? InkBounds(GrayImage ink)
+    /// <summary>The smallest rectangle holding every pixel brighter than the threshold; null if none is.</summary>
+    public static PixelRect? InkBounds(GrayImage ink, byte threshold = InkThreshold)
     {
         int left = ink.Width, top = ink.Height, right = -1, bottom = -1;
         for (int y = 0; y < ink.Height; y++)
             for (int x = 0; x < ink.Width; x++)
             {
-                if (ink[x, y] <= InkThreshold) continue;
+                if (ink[x, y] <= threshold) continue;
                 left = Math.Min(left, x); right = Math.Max(right, x);
                 top = Math.Min(top, y); bottom = Math.Max(bottom, y);
             }
@@ -97,11 +97,14 @@ public static class DigitPreprocessor
         return sum == 0 ? ((image.Width - 1) / 2.0, (image.Height - 1) / 2.0) : (sx / sum, sy / sum);
     }
 
-    /// <summary>Places the image in a blank square field so its centre of mass falls on the field's centre pixel grid.</summary>
+    /// <summary>
+    /// Places the image in a blank square field, shifted by whole pixels so its centre of mass is nearest pixel
+    /// (14, 14) of 28x28: where MNIST's own digits have it (their centres of mass lie between 13.5 and 14.5).
+    /// </summary>
     public static GrayImage PlaceByCenterOfMass(GrayImage image, int size = FieldSize)
     {
         var (cx, cy) = CenterOfMass(image);
-        double middle = (size - 1) / 2.0;
+        double middle = size / 2.0;
         int dx = (int)Math.Round(middle - cx, MidpointRounding.AwayFromZero);
         int dy = (int)Math.Round(middle - cy, MidpointRounding.AwayFromZero);
         var result = new byte[size * size];
