@@ -11,8 +11,8 @@ param(
     [int] $BatchSize = 128,
     [double] $LearningRate = 0.001,
     [ValidateSet('Constant', 'Step', 'Cosine')]
-    [string] $Schedule = 'Constant',
-    [double] $ValidationSplit = 0.1,
+    [string] $Schedule = 'Cosine',
+    [double] $ValidationSplit = 0,
     [int] $TrainCount = 0,
     [long] $Seed = 1
 )

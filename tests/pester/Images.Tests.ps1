@@ -60,6 +60,12 @@ Describe 'Get-MnistPrediction on picture files' {
         (Get-MnistPrediction -Model $model -Path "$folder/seven.jpg").Predicted | Should -Be 7
     }
 
+    It 'takes a file name with brackets literally' {
+        Copy-Item -LiteralPath "$folder/000.png" -Destination "$folder/digit[0].png"
+        (Get-MnistPrediction -Model $model -Path "$folder/digit[0].png").File | Should -BeLike '*digit`[0`].png'
+        Remove-Item -LiteralPath "$folder/digit[0].png"
+    }
+
     It 'expands wildcards in -Path' {
         @(Get-MnistPrediction -Model $model -Path "$folder/00*.png").Count | Should -Be 10
     }

@@ -17,6 +17,8 @@ public static class DigitImageFile
     /// <summary>The file as grayscale; transparent pixels count as white paper.</summary>
     public static GrayImage ReadGray(string path)
     {
+        if (Directory.Exists(path))
+            throw new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"'{path}' is a folder, not an image file.", path);
         if (!File.Exists(path))
             throw new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"The image file '{path}' does not exist.", path);
         SKBitmap? bitmap;

@@ -42,6 +42,7 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
         {
             foreach (var file in ResolveFiles(Path))
             {
+                Cancellation.ThrowIfCancellationRequested();
                 try
                 {
                     WriteObject(Predictor.PredictFile(Model, file));
@@ -64,14 +65,18 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
             WriteObject(prediction);
     }
 
-    /// <summary>Wildcard paths expand to the files they match; other paths are taken literally, so a missing file gets its own error.</summary>
+    /// <summary>
+    /// Wildcard paths expand to the files they match; other paths, and names that exist as written (digit[1].png from
+    /// Get-ChildItem), are taken literally, so a missing file gets its own error.
+    /// </summary>
     private IEnumerable<string> ResolveFiles(IEnumerable<string> paths)
     {
         foreach (var path in paths)
         {
-            if (!WildcardPattern.ContainsWildcardCharacters(path))
+            var literal = ResolvePath(path);
+            if (!WildcardPattern.ContainsWildcardCharacters(path) || File.Exists(literal))
             {
-                yield return ResolvePath(path);
+                yield return literal;
                 continue;
             }
             IReadOnlyList<string> matches;

@@ -40,6 +40,7 @@ public sealed class NewMnistModelCommand : MnistCmdlet
     [ValidateRange(0.0, 1.0)]
     public double WeightDecay { get; set; }
 
+    /// <summary>Constant for an MLP and cosine for the CNN unless given.</summary>
     [Parameter]
     public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
 
@@ -71,7 +72,7 @@ public sealed class NewMnistModelCommand : MnistCmdlet
             LearningRate = LearningRate,
             Momentum = Momentum,
             WeightDecay = WeightDecay,
-            Schedule = Schedule,
+            Schedule = MyInvocation.BoundParameters.ContainsKey(nameof(Schedule)) ? Schedule : defaults.Schedule,
             StepSize = StepSize,
             StepGamma = StepGamma,
             Classes = Classes,
