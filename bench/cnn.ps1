@@ -8,7 +8,7 @@
 param(
     [string] $ModuleManifest = 'Mnist',
     [int] $Epochs = 3,
-    [int] $BatchSize = 128,
+    [int] $BatchSize = 64,
     [double] $LearningRate = 0.001,
     [ValidateSet('Constant', 'Step', 'Cosine')]
     [string] $Schedule = 'Cosine',

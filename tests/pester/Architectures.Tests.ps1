@@ -29,19 +29,14 @@ Describe 'Custom MLPs' {
 }
 
 Describe 'The CNN' {
-    It 'shows the Keras summary of the two-conv network with batch norm: 1,200,266 parameters, 192 not trainable' {
+    It 'shows the Keras summary of the two-conv network: 1,199,882 parameters' {
         $model = New-MnistModel -Architecture Cnn -Seed 1
-        $model.Layers.Type | Should -Be 'Reshape', 'Conv2D', 'BatchNormalization', 'Conv2D', 'BatchNormalization', 'MaxPooling2D',
-            'Dropout', 'Flatten', 'Dense', 'Dropout', 'Dense'
-        $model.Layers.OutputShape | Should -Be '(None, 28, 28, 1)', '(None, 26, 26, 32)', '(None, 26, 26, 32)', '(None, 24, 24, 64)',
-            '(None, 24, 24, 64)', '(None, 12, 12, 64)', '(None, 12, 12, 64)', '(None, 9216)', '(None, 128)', '(None, 128)', '(None, 10)'
-        $model.Layers.Parameters | Should -Be 0, 320, 128, 18496, 256, 0, 0, 0, 1179776, 0, 1290
-        $model.ParameterCount | Should -Be 1200266
-        $model.TrainableParameterCount | Should -Be 1200074
-        $summary = $model | Out-String -Width 200
-        $summary | Should -BeLike '*Total params: 1,200,266*'
-        $summary | Should -BeLike '*Non-trainable params: 192*'
-        $summary | Should -Match 'batch_normalization_1 \(BatchNormalization\)\s+\(None, 24, 24, 64\)\s+256'
+        $model.Layers.Type | Should -Be 'Reshape', 'Conv2D', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense', 'Dropout', 'Dense'
+        $model.Layers.OutputShape | Should -Be '(None, 28, 28, 1)', '(None, 26, 26, 32)', '(None, 24, 24, 64)', '(None, 12, 12, 64)',
+            '(None, 12, 12, 64)', '(None, 9216)', '(None, 128)', '(None, 128)', '(None, 10)'
+        $model.Layers.Parameters | Should -Be 0, 320, 18496, 0, 0, 0, 1179776, 0, 1290
+        $model.ParameterCount | Should -Be 1199882
+        ($model | Out-String) | Should -BeLike '*Total params: 1,199,882*'
     }
 
     It 'trains under a cosine schedule unless told otherwise' {

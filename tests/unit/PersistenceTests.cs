@@ -23,7 +23,7 @@ public class PersistenceTests
     }
 
     [Fact]
-    public void A_saved_and_loaded_cnn_keeps_its_batch_norm_statistics()
+    public void A_saved_and_loaded_cnn_predicts_bitwise_the_same()
     {
         using var model = new MnistModel(ModelSpec.DefaultFor(Architecture.Cnn) with { Seed = 4 });
         var data = TestData.Mnist.Take(300, 100);

@@ -36,7 +36,7 @@ public sealed record ModelSpec
     public long Seed { get; init; }
 
     /// <summary>
-    /// The notebook's model, or for the CNN the classic two-conv network (with batch norm) with dropout 0.25 and 0.5,
+    /// The notebook's model, or for the CNN the classic two-conv network with dropout 0.25 and 0.5,
     /// trained under a cosine schedule.
     /// </summary>
     public static ModelSpec DefaultFor(Architecture architecture) => architecture == Architecture.Cnn
