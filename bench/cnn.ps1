@@ -9,7 +9,7 @@ param(
     [string] $ModuleManifest = 'Mnist',
     [int] $Epochs = 3,
     [int] $BatchSize = 64,
-    [double] $LearningRate = 0.001,
+    [double] $LearningRate = 0.002,
     [ValidateSet('Constant', 'Step', 'Cosine')]
     [string] $Schedule = 'Cosine',
     [double] $ValidationSplit = 0,
