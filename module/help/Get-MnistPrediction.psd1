@@ -13,15 +13,21 @@ model was trained on, or as raw pixel arrays with -Pixels (784 bytes each, 0 bac
         Data   = 'A dataset from Import-MnistData or one of its splits. Defaults to the dataset the model was trained on.'
         Split  = 'Which split of the dataset: Train or Test. Defaults to Test.'
         Index  = 'Indices of images in the split, 0 to Count-1. Without it every image of the split is predicted. Takes integers from the pipeline, and an Index property by name (for example from earlier predictions).'
+        Path   = 'Picture files of handwritten digits to classify: PNG or JPEG (BMP, GIF and WebP also work). Wildcards expand; a name that exists exactly as written (for example with brackets) is taken literally. Files piped from Get-ChildItem bind through their FullName. Each picture is prepared as MNIST''s digits were: made grayscale (transparency counts as white), inverted when the background is light, cropped to the ink, scaled to fit 20x20 keeping its aspect ratio, and centred in 28x28 on its centre of mass. The result''s File names the picture and Pixels holds the 28x28 image the model saw. A file that cannot be decoded (ImageUnreadable), is missing (ImageNotFound) or is blank (ImageBlank) gets a non-terminating error naming it, and the other files go on.'
         Pixels = 'One or more raw images of 784 bytes each (28x28, row by row, 0 background to 255 ink).'
     }
     Inputs      = @(
         'Mnist.Core.Modeling.MnistModel: the model.'
         'System.Int32[]: indices of images in the split.'
         'System.Byte[][]: raw images, with -Pixels.'
+        'System.IO.FileInfo, System.String: picture files (PNG, JPEG), with -Path.'
     )
     Outputs     = @('Mnist.Core.Evaluation.MnistPrediction: Index, Split, Predicted, PredictedName, Confidence, Probabilities, Label and IsCorrect.')
     Examples    = @(
+        @{ Code = @'
+$model = Import-MnistData | Invoke-MnistTraining -Epochs 5
+Get-ChildItem ./my-digits/*.png | Get-MnistPrediction -Model $model | Format-Table File, Predicted, Confidence
+'@; Remarks = 'Classifies your own pictures of digits (dark ink on light paper, any size): each is prepared the way MNIST''s digits were before it is predicted.'; NotRunByTests = $true }
         @{ Code = @'
 $model = Import-MnistData -TrainCount 3000 -TestCount 500 | Invoke-MnistTraining -Epochs 1 -Quiet
 $model | Get-MnistPrediction -Index 0

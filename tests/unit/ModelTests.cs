@@ -30,6 +30,7 @@ public class ModelTests
         using var model = new MnistModel(ModelSpec.DefaultFor(Architecture.Cnn) with { Seed = 1 });
         Assert.Equal(model.Layers.Sum(l => l.Parameters), model.ParameterCount);
         Assert.Equal(1_199_882, model.ParameterCount);
+        Assert.Equal(0, model.NonTrainableParameterCount);
         Assert.Contains(model.Layers, l => l.Type == "Conv2D" && l.OutputShape == "(None, 24, 24, 64)");
     }
 

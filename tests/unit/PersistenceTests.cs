@@ -23,6 +23,20 @@ public class PersistenceTests
     }
 
     [Fact]
+    public void A_saved_and_loaded_cnn_predicts_bitwise_the_same()
+    {
+        using var model = new MnistModel(ModelSpec.DefaultFor(Architecture.Cnn) with { Seed = 4 });
+        var data = TestData.Mnist.Take(300, 100);
+        Trainer.Fit(model, data, new TrainingOptions { Epochs = 1, ValidationSplit = 0 });
+        var path = TempPath();
+        ModelFile.Save(model, path, overwrite: false);
+        using var loaded = ModelFile.Load(path);
+        var before = Predictor.PredictSplit(model, data.Test).SelectMany(p => p.Probabilities).ToArray();
+        var after = Predictor.PredictSplit(loaded, data.Test).SelectMany(p => p.Probabilities).ToArray();
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public void A_saved_and_loaded_model_predicts_bitwise_the_same()
     {
         using var model = Trained();

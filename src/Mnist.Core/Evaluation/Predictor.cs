@@ -1,4 +1,5 @@
 using Mnist.Core.Data;
+using Mnist.Core.Imaging;
 using Mnist.Core.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -56,6 +57,10 @@ public static class Predictor
             probabilities = Probabilities(model, tensor(input, new long[] { 1, size }));
         return Build(model, probabilities, classNames ?? MnistDataset.DigitClassNames) with { Pixels = pixels.ToArray() };
     }
+
+    /// <summary>Predicts a picture file (PNG, JPEG, ...), prepared the way MNIST's digits were.</summary>
+    public static MnistPrediction PredictFile(MnistModel model, string path, IReadOnlyList<string>? classNames = null) =>
+        PredictPixels(model, DigitImageFile.Prepare(path), classNames) with { File = path };
 
     private static float[] Probabilities(MnistModel model, Tensor x)
     {

@@ -21,15 +21,19 @@ public sealed class MnistModel : IDisposable
         Spec = spec;
         Generator = new Generator((ulong)spec.Seed);
         (Network, Layers) = NetworkBuilder.Build(spec, Generator);
-        ParameterCount = Network.parameters().Sum(p => p.numel());
+        TrainableParameterCount = Network.parameters().Sum(p => p.numel());
+        NonTrainableParameterCount = Network.named_buffers()
+            .Where(b => b.name.EndsWith("running_mean") || b.name.EndsWith("running_var")).Sum(b => b.buffer.numel());
         Network.eval();
     }
 
     public ModelSpec Spec { get; }
     public Architecture Architecture => Spec.Architecture;
     public IReadOnlyList<LayerInfo> Layers { get; }
-    public long ParameterCount { get; }
-    public long TrainableParameterCount => ParameterCount;
+    /// <summary>All parameters, counted as Keras does: trainable weights plus batch norm's moving statistics.</summary>
+    public long ParameterCount => TrainableParameterCount + NonTrainableParameterCount;
+    public long TrainableParameterCount { get; }
+    public long NonTrainableParameterCount { get; }
     public string Optimizer => Spec.Optimizer.ToString();
     public double LearningRate => Spec.LearningRate;
     public string Loss => "categorical_crossentropy";

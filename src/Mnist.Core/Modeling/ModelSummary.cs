@@ -7,24 +7,25 @@ public static class ModelSummary
 {
     public static string Format(MnistModel model)
     {
-        const int nameWidth = 30, shapeWidth = 24, paramWidth = 14;
+        const int shapeWidth = 24, paramWidth = 14;
+        int nameWidth = Math.Max(30, model.Layers.Max(l => l.Name.Length + l.Type.Length + 4));
         var rule = new string('─', nameWidth + shapeWidth + paramWidth);
         var heavy = new string('━', nameWidth + shapeWidth + paramWidth);
         var text = new StringBuilder();
         text.AppendLine($"Model: \"{model.Architecture.ToString().ToLowerInvariant()}\"");
         text.AppendLine(heavy);
-        text.AppendLine($"{"Layer (type)",-nameWidth}{"Output Shape",-shapeWidth}{"Param #",paramWidth}");
+        text.AppendLine("Layer (type)".PadRight(nameWidth) + $"{"Output Shape",-shapeWidth}{"Param #",paramWidth}");
         text.AppendLine(heavy);
         for (int i = 0; i < model.Layers.Count; i++)
         {
             var layer = model.Layers[i];
             var name = $"{layer.Name} ({layer.Type})";
-            text.AppendLine($"{name,-nameWidth}{layer.OutputShape,-shapeWidth}{layer.Parameters,paramWidth:N0}");
+            text.AppendLine(name.PadRight(nameWidth) + $"{layer.OutputShape,-shapeWidth}{layer.Parameters,paramWidth:N0}");
             text.AppendLine(i == model.Layers.Count - 1 ? heavy : rule);
         }
         text.AppendLine($" Total params: {model.ParameterCount:N0}");
         text.AppendLine($" Trainable params: {model.TrainableParameterCount:N0}");
-        text.AppendLine($" Non-trainable params: 0");
+        text.AppendLine($" Non-trainable params: {model.NonTrainableParameterCount:N0}");
         text.Append($" Optimizer: {model.Optimizer} (learning rate {model.LearningRate}), loss: {model.Loss}, output: softmax");
         return text.ToString();
     }

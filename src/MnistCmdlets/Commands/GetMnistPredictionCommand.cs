@@ -31,8 +31,30 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
     [ValidateNotNullOrEmpty]
     public byte[][] Pixels { get; set; } = Array.Empty<byte[]>();
 
+    /// <summary>Picture files of digits (PNG, JPEG, ...); wildcards expand; FullName binds from Get-ChildItem.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Path", ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
     protected override void ProcessOne()
     {
+        if (ParameterSetName == "Path")
+        {
+            foreach (var file in ResolveFiles(Path))
+            {
+                Cancellation.ThrowIfCancellationRequested();
+                try
+                {
+                    WriteObject(Predictor.PredictFile(Model, file));
+                }
+                catch (MnistException e)
+                {
+                    WriteMnistError(e);
+                }
+            }
+            return;
+        }
         if (ParameterSetName == "Pixels")
         {
             foreach (var image in Pixels)
@@ -42,5 +64,34 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
         var (split, _) = DataArgument.Resolve(Data, Split, Model);
         foreach (var prediction in Predictor.PredictSplit(Model, split, Index, Cancellation))
             WriteObject(prediction);
+    }
+
+    /// <summary>
+    /// Wildcard paths expand to the files they match; other paths, and names that exist as written (digit[1].png from
+    /// Get-ChildItem), are taken literally, so a missing file gets its own error.
+    /// </summary>
+    private IEnumerable<string> ResolveFiles(IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            var literal = ResolvePath(path);
+            if (!WildcardPattern.ContainsWildcardCharacters(path) || File.Exists(literal))
+            {
+                yield return literal;
+                continue;
+            }
+            IReadOnlyList<string> matches;
+            try
+            {
+                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
+            }
+            catch (ItemNotFoundException)
+            {
+                matches = Array.Empty<string>();
+            }
+            if (matches.Count == 0)
+                WriteMnistError(new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"No file matches '{path}'.", path));
+            foreach (var match in matches) yield return match;
+        }
     }
 }

@@ -40,6 +40,7 @@ public sealed class NewMnistModelCommand : MnistCmdlet
     [ValidateRange(0.0, 1.0)]
     public double WeightDecay { get; set; }
 
+    /// <summary>Constant for an MLP and cosine for the CNN unless given.</summary>
     [Parameter]
     public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
 
@@ -68,10 +69,10 @@ public sealed class NewMnistModelCommand : MnistCmdlet
             Dropout = Dropout ?? defaults.Dropout,
             Activation = Activation,
             Optimizer = Optimizer,
-            LearningRate = LearningRate,
+            LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : defaults.LearningRate,
             Momentum = Momentum,
             WeightDecay = WeightDecay,
-            Schedule = Schedule,
+            Schedule = MyInvocation.BoundParameters.ContainsKey(nameof(Schedule)) ? Schedule : defaults.Schedule,
             StepSize = StepSize,
             StepGamma = StepGamma,
             Classes = Classes,

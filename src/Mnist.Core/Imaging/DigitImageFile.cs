@@ -1,0 +1,53 @@
+using SkiaSharp;
+
+namespace Mnist.Core.Imaging;
+
+/// <summary>Reads a picture file (PNG, JPEG, BMP, GIF, WebP: whatever SkiaSharp decodes) and prepares it as an MNIST digit.</summary>
+public static class DigitImageFile
+{
+    /// <summary>The file's 28x28 MNIST-style pixels (0 = background, 255 = ink).</summary>
+    public static byte[] Prepare(string path)
+    {
+        var prepared = DigitPreprocessor.Prepare(ReadGray(path))
+            ?? throw new MnistException("ImageBlank", MnistErrorKind.InvalidData,
+                $"The image '{path}' holds no digit: it is a single flat colour.", path);
+        return prepared.Pixels;
+    }
+
+    /// <summary>The file as grayscale; transparent pixels count as white paper.</summary>
+    public static GrayImage ReadGray(string path)
+    {
+        if (Directory.Exists(path))
+            throw new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"'{path}' is a folder, not an image file.", path);
+        if (!File.Exists(path))
+            throw new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"The image file '{path}' does not exist.", path);
+        SKBitmap? bitmap;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            bitmap = SKBitmap.Decode(stream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MnistException("ImageUnreadable", MnistErrorKind.InvalidData, $"The image file '{path}' cannot be read: {e.Message}", path, e);
+        }
+        if (bitmap is null)
+            throw new MnistException("ImageUnreadable", MnistErrorKind.InvalidData,
+                $"The file '{path}' is not an image that can be decoded (PNG, JPEG, BMP, GIF or WebP expected).", path);
+        using (bitmap) return ToGray(bitmap);
+    }
+
+    private static GrayImage ToGray(SKBitmap bitmap)
+    {
+        var pixels = new byte[bitmap.Width * bitmap.Height];
+        var colors = bitmap.Pixels;
+        for (int i = 0; i < colors.Length; i++)
+        {
+            var c = colors[i];
+            double luminance = 0.299 * c.Red + 0.587 * c.Green + 0.114 * c.Blue;
+            double alpha = c.Alpha / 255.0;
+            pixels[i] = (byte)Math.Round(luminance * alpha + 255 * (1 - alpha));
+        }
+        return new GrayImage(pixels, bitmap.Width, bitmap.Height);
+    }
+}

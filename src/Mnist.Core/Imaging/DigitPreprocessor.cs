@@ -1,0 +1,157 @@
+namespace Mnist.Core.Imaging;
+
+/// <summary>
+/// Prepares a picture of a digit the way MNIST's digits were made: ink bright on black, cropped to the ink, scaled to
+/// fit a 20x20 box keeping the aspect ratio, and placed in a 28x28 field with its centre of mass at the centre.
+/// Each step is a pure function over a <see cref="GrayImage"/>.
+/// </summary>
+public static class DigitPreprocessor
+{
+    public const int FieldSize = 28;
+    public const int BoxSize = 20;
+
+    /// <summary>Pixels at or below this level (after <see cref="ToInk"/>) count as background when cropping.</summary>
+    public const byte InkThreshold = 32;
+
+    /// <summary>The whole chain; null when the picture holds no ink at all.</summary>
+    public static GrayImage? Prepare(GrayImage image, byte threshold = InkThreshold)
+    {
+        var ink = ToInk(image);
+        var bounds = InkBounds(ink, threshold);
+        if (bounds is null) return null;
+        return PlaceByCenterOfMass(ScaleToFit(Crop(ink, bounds.Value)));
+    }
+
+    /// <summary>
+    /// Ink becomes bright on a black background, as in MNIST: inverted when the border is mostly light, then stretched
+    /// so the background level is 0 and the darkest ink 255 (a grey JPEG background or a pencil stroke still fits).
+    /// </summary>
+    public static GrayImage ToInk(GrayImage image)
+    {
+        byte background = BorderMedian(image);
+        bool invert = background > 127;
+        int bg = invert ? 255 - background : background;
+        int peak = 0;
+        foreach (var p in image.Pixels) peak = Math.Max(peak, invert ? 255 - p : p);
+        var result = new byte[image.Pixels.Length];
+        if (peak > bg)
+        {
+            for (int i = 0; i < result.Length; i++)
+            {
+                int v = invert ? 255 - image.Pixels[i] : image.Pixels[i];
+                result[i] = (byte)Math.Clamp((int)Math.Round((v - bg) * 255.0 / (peak - bg)), 0, 255);
+            }
+        }
+        return new GrayImage(result, image.Width, image.Height);
+    }
+
+    /// <summary>The smallest rectangle holding every pixel brighter than the threshold; null if none is.</summary>
+    public static PixelRect? InkBounds(GrayImage ink, byte threshold = InkThreshold)
+    {
+        int left = ink.Width, top = ink.Height, right = -1, bottom = -1;
+        for (int y = 0; y < ink.Height; y++)
+            for (int x = 0; x < ink.Width; x++)
+            {
+                if (ink[x, y] <= threshold) continue;
+                left = Math.Min(left, x); right = Math.Max(right, x);
+                top = Math.Min(top, y); bottom = Math.Max(bottom, y);
+            }
+        return right < 0 ? null : new PixelRect(left, top, right - left + 1, bottom - top + 1);
+    }
+
+    public static GrayImage Crop(GrayImage image, PixelRect rect)
+    {
+        var result = new byte[rect.Width * rect.Height];
+        for (int y = 0; y < rect.Height; y++)
+            Array.Copy(image.Pixels, (rect.Top + y) * image.Width + rect.Left, result, y * rect.Width, rect.Width);
+        return new GrayImage(result, rect.Width, rect.Height);
+    }
+
+    /// <summary>
+    /// Scales so the longer side is <paramref name="box"/> pixels, keeping the aspect ratio. Each target pixel is the
+    /// area-weighted mean of the source pixels it covers, which gives the soft grey edges MNIST's anti-aliasing made.
+    /// </summary>
+    public static GrayImage ScaleToFit(GrayImage image, int box = BoxSize)
+    {
+        double scale = (double)box / Math.Max(image.Width, image.Height);
+        int width = Math.Clamp((int)Math.Round(image.Width * scale), 1, box);
+        int height = Math.Clamp((int)Math.Round(image.Height * scale), 1, box);
+        double sx = (double)image.Width / width, sy = (double)image.Height / height;
+        var result = new byte[width * height];
+        for (int ty = 0; ty < height; ty++)
+            for (int tx = 0; tx < width; tx++)
+                result[ty * width + tx] = AreaMean(image, tx * sx, (tx + 1) * sx, ty * sy, (ty + 1) * sy);
+        return new GrayImage(result, width, height);
+    }
+
+    /// <summary>The intensity-weighted mean position (x, y) in pixel indices; the middle when there is no ink.</summary>
+    public static (double X, double Y) CenterOfMass(GrayImage image)
+    {
+        double sum = 0, sx = 0, sy = 0;
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+            {
+                double v = image[x, y];
+                sum += v; sx += v * x; sy += v * y;
+            }
+        return sum == 0 ? ((image.Width - 1) / 2.0, (image.Height - 1) / 2.0) : (sx / sum, sy / sum);
+    }
+
+    /// <summary>
+    /// Places the image in a blank square field, shifted by whole pixels so its centre of mass is nearest pixel
+    /// (14, 14) of 28x28: where MNIST's own digits have it (their centres of mass lie between 13.5 and 14.5).
+    /// </summary>
+    public static GrayImage PlaceByCenterOfMass(GrayImage image, int size = FieldSize)
+    {
+        var (cx, cy) = CenterOfMass(image);
+        double middle = size / 2.0;
+        int dx = (int)Math.Round(middle - cx, MidpointRounding.AwayFromZero);
+        int dy = (int)Math.Round(middle - cy, MidpointRounding.AwayFromZero);
+        var result = new byte[size * size];
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+            {
+                int fx = x + dx, fy = y + dy;
+                if (fx >= 0 && fx < size && fy >= 0 && fy < size) result[fy * size + fx] = image[x, y];
+            }
+        return new GrayImage(result, size, size);
+    }
+
+    private static byte BorderMedian(GrayImage image)
+    {
+        var border = new List<byte>();
+        for (int x = 0; x < image.Width; x++)
+        {
+            border.Add(image[x, 0]);
+            border.Add(image[x, image.Height - 1]);
+        }
+        for (int y = 1; y < image.Height - 1; y++)
+        {
+            border.Add(image[0, y]);
+            border.Add(image[image.Width - 1, y]);
+        }
+        border.Sort();
+        return border[border.Count / 2];
+    }
+
+    private static byte AreaMean(GrayImage image, double x0, double x1, double y0, double y1)
+    {
+        double sum = 0, area = 0;
+        for (int y = (int)y0; y < Math.Min(image.Height, (int)Math.Ceiling(y1)); y++)
+        {
+            double wy = Math.Min(y1, y + 1) - Math.Max(y0, y);
+            if (wy <= 0) continue;
+            for (int x = (int)x0; x < Math.Min(image.Width, (int)Math.Ceiling(x1)); x++)
+            {
+                double wx = Math.Min(x1, x + 1) - Math.Max(x0, x);
+                if (wx <= 0) continue;
+                sum += image[x, y] * wx * wy;
+                area += wx * wy;
+            }
+        }
+        return area == 0 ? (byte)0 : (byte)Math.Clamp((int)Math.Round(sum / area), 0, 255);
+    }
+}
+
+/// <summary>A rectangle of whole pixels.</summary>
+public readonly record struct PixelRect(int Left, int Top, int Width, int Height);

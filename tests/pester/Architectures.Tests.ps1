@@ -1,0 +1,53 @@
+BeforeAll {
+    . "$PSScriptRoot/Common.ps1"
+    Import-Module $ModuleManifest
+}
+
+Describe 'Custom MLPs' {
+    It 'builds several hidden layers with their own dropout' {
+        $model = New-MnistModel -HiddenUnits 512, 256 -Dropout 0.3, 0.1 -Activation Tanh -Seed 1
+        $model.Layers.Name | Should -Be 'dense', 'dropout', 'dense_1', 'dropout_1', 'dense_2'
+        $model.Layers.OutputShape | Should -Be '(None, 512)', '(None, 512)', '(None, 256)', '(None, 256)', '(None, 10)'
+        $model.ParameterCount | Should -Be (784 * 512 + 512 + 512 * 256 + 256 + 256 * 10 + 10)
+    }
+
+    It 'trains 2 tanh layers with SGD + momentum under a cosine schedule, and History shows the rate' {
+        $model = New-MnistModel -HiddenUnits 128, 64 -Activation Tanh -Optimizer Sgd -Momentum 0.9 -LearningRate 0.05 -Schedule Cosine -Seed 3
+        $trained = Import-MnistData -TrainCount 6000 -TestCount 1000 | Invoke-MnistTraining -Model $model -Epochs 4 -Quiet
+        $rates = $trained.History.LearningRate
+        $expected = 0..3 | ForEach-Object { 0.05 * 0.5 * (1 + [math]::Cos([math]::PI * $_ / 4)) }
+        for ($i = 0; $i -lt 4; $i++) { [math]::Abs($rates[$i] - $expected[$i]) | Should -BeLessThan 1e-12 -Because "epoch $($i + 1) follows the cosine" }
+        $trained.History[-1].Loss | Should -BeLessThan $trained.History[0].Loss
+        ($trained | Test-MnistModel).Accuracy | Should -BeGreaterThan 0.85
+    }
+
+    It 'halves the rate every epoch with a step schedule (AdamW)' {
+        $model = New-MnistModel -HiddenUnits 32 -Optimizer AdamW -Schedule Step -StepSize 1 -StepGamma 0.5 -Seed 3
+        $trained = Import-MnistData -TrainCount 1000 -TestCount 100 | Invoke-MnistTraining -Model $model -Epochs 3 -Quiet
+        $trained.History.LearningRate | Should -Be 0.001, 0.0005, 0.00025
+    }
+}
+
+Describe 'The CNN' {
+    It 'shows the Keras summary of the two-conv network: 1,199,882 parameters' {
+        $model = New-MnistModel -Architecture Cnn -Seed 1
+        $model.Layers.Type | Should -Be 'Reshape', 'Conv2D', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense', 'Dropout', 'Dense'
+        $model.Layers.OutputShape | Should -Be '(None, 28, 28, 1)', '(None, 26, 26, 32)', '(None, 24, 24, 64)', '(None, 12, 12, 64)',
+            '(None, 12, 12, 64)', '(None, 9216)', '(None, 128)', '(None, 128)', '(None, 10)'
+        $model.Layers.Parameters | Should -Be 0, 320, 18496, 0, 0, 0, 1179776, 0, 1290
+        $model.ParameterCount | Should -Be 1199882
+        ($model | Out-String) | Should -BeLike '*Total params: 1,199,882*'
+    }
+
+    It 'trains under a cosine schedule unless told otherwise' {
+        (New-MnistModel -Architecture Cnn).Spec.Schedule | Should -Be 'Cosine'
+        (New-MnistModel -Architecture Cnn -Schedule Step).Spec.Schedule | Should -Be 'Step'
+        (New-MnistModel).Spec.Schedule | Should -Be 'Constant'
+    }
+
+    It 'learns on a small slice' {
+        $trained = Import-MnistData -TrainCount 2000 -TestCount 500 |
+            Invoke-MnistTraining -Model (New-MnistModel -Architecture Cnn -Seed 1) -Epochs 1 -ValidationSplit 0 -Quiet
+        ($trained | Test-MnistModel).Accuracy | Should -BeGreaterThan 0.7
+    }
+}

@@ -1,0 +1,112 @@
+BeforeAll {
+    . "$PSScriptRoot/Common.ps1"
+    Import-Module $ModuleManifest
+    Add-Type -Path (Join-Path (Split-Path $ModuleManifest) 'SkiaSharp.dll')
+
+    # An MNIST digit (784 bytes, ink bright) drawn black on white paper, scaled up and placed off centre.
+    function Write-DigitPicture {
+        param([byte[]] $Pixels, [string] $Path, [int] $Size = 200, [int] $Scale = 5, [int] $Left = 10, [int] $Top = 50,
+            [ValidateSet('Png', 'Jpeg')] [string] $Format = 'Png')
+        $digit = [SkiaSharp.SKBitmap]::new(28, 28, [SkiaSharp.SKColorType]::Gray8, [SkiaSharp.SKAlphaType]::Opaque)
+        $paper = [byte[]]::new(784)
+        for ($i = 0; $i -lt 784; $i++) { $paper[$i] = 255 - $Pixels[$i] }
+        [System.Runtime.InteropServices.Marshal]::Copy($paper, 0, $digit.GetPixels(), 784)
+        $page = [SkiaSharp.SKBitmap]::new($Size, $Size)
+        $canvas = [SkiaSharp.SKCanvas]::new($page)
+        $canvas.Clear([SkiaSharp.SKColors]::White)
+        $image = [SkiaSharp.SKImage]::FromBitmap($digit)
+        $sampling = [SkiaSharp.SKSamplingOptions]::new([SkiaSharp.SKFilterMode]::Linear)
+        $canvas.DrawImage($image, [SkiaSharp.SKRect]::Create($Left, $Top, 28 * $Scale, 28 * $Scale), $sampling, $null)
+        $canvas.Dispose()
+        $data = $page.Encode([SkiaSharp.SKEncodedImageFormat]::$Format, 95)
+        [System.IO.File]::WriteAllBytes($Path, $data.ToArray())
+        $data.Dispose(); $image.Dispose(); $page.Dispose(); $digit.Dispose()
+    }
+}
+
+Describe 'Get-MnistPrediction on picture files' {
+    BeforeAll {
+        $model = Import-MnistData -TrainCount 30000 -TestCount 100 |
+            Invoke-MnistTraining -Model (New-MnistModel -Seed 7) -Epochs 1 -ValidationSplit 0 -Quiet
+        $originals = Get-MnistPrediction -Model $model -Data (Import-MnistData) -Split Test -Index (0..99)
+        $folder = New-TestFolder
+        $random = [System.Random]::new(5)
+        foreach ($index in 0..99) {
+            $scale = $random.Next(3, 7)
+            $left = $random.Next(0, 200 - 28 * $scale)
+            $top = $random.Next(0, 200 - 28 * $scale)
+            Write-DigitPicture -Pixels $originals[$index].Pixels -Path ('{0}/{1:D3}.png' -f $folder, $index) -Scale $scale -Left $left -Top $top
+        }
+    }
+
+    It 'predicts 100 test digits drawn as large, off-centre black-on-white PNGs as it predicts the originals (>= 95%)' {
+        $fromFiles = Get-ChildItem $folder -Filter *.png | Sort-Object Name | Get-MnistPrediction -Model $model
+        $fromFiles.Count | Should -Be 100
+        $agree = @(0..99 | Where-Object { $fromFiles[$_].Predicted -eq $originals[$_].Predicted }).Count
+        Write-Host "PNG round trip: $agree of 100 predictions agree with the originals"
+        $agree | Should -BeGreaterOrEqual 95
+    }
+
+    It 'names the file and keeps the 28x28 pixels the model saw' {
+        $prediction = Get-MnistPrediction -Model $model -Path "$folder/000.png"
+        $prediction.File | Should -Be "$folder/000.png"
+        $prediction.Pixels.Count | Should -Be 784
+        ($prediction.Pixels | Measure-Object -Maximum).Maximum | Should -BeGreaterThan 200
+        $prediction.Index | Should -Be -1
+    }
+
+    It 'reads JPEG files too' {
+        Write-DigitPicture -Pixels $originals[0].Pixels -Path "$folder/seven.jpg" -Format Jpeg
+        (Get-MnistPrediction -Model $model -Path "$folder/seven.jpg").Predicted | Should -Be 7
+    }
+
+    It 'takes a file name with brackets literally' {
+        Copy-Item -LiteralPath "$folder/000.png" -Destination "$folder/digit[0].png"
+        (Get-MnistPrediction -Model $model -Path "$folder/digit[0].png").File | Should -BeLike '*digit`[0`].png'
+        Remove-Item -LiteralPath "$folder/digit[0].png"
+    }
+
+    It 'expands wildcards in -Path' {
+        @(Get-MnistPrediction -Model $model -Path "$folder/00*.png").Count | Should -Be 10
+    }
+}
+
+Describe 'Get-MnistPrediction on bad picture files' {
+    BeforeAll {
+        $model = New-MnistModel -Seed 1
+        $folder = New-TestFolder
+        Set-Content "$folder/a-not-an-image.png" 'just text'
+        $seven = Get-MnistPrediction -Model $model -Data (Import-MnistData -TestCount 1) -Split Test -Index 0
+        Write-DigitPicture -Pixels $seven.Pixels -Path "$folder/b-digit.png"
+    }
+
+    It 'reports an unreadable file as ImageUnreadable, naming it, and goes on with the next' {
+        $predictions = Get-ChildItem $folder -Filter *.png | Sort-Object Name |
+            Get-MnistPrediction -Model $model -ErrorVariable errors -ErrorAction SilentlyContinue
+        @($predictions).Count | Should -Be 1
+        $predictions.File | Should -BeLike '*b-digit.png'
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ImageUnreadable,*GetMnistPredictionCommand'
+        $errors[0].Exception.Message | Should -BeLike '*a-not-an-image.png*'
+        $errors[0].TargetObject | Should -BeLike '*a-not-an-image.png'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'reports a missing file as ImageNotFound and goes on' {
+        $predictions = Get-MnistPrediction -Model $model -Path "$folder/missing.png", "$folder/b-digit.png" -ErrorVariable errors -ErrorAction SilentlyContinue
+        @($predictions).Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotFound,*'
+        $errors[0].Exception.Message | Should -BeLike '*missing.png*'
+        $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'reports a wildcard that matches nothing' {
+        Get-MnistPrediction -Model $model -Path "$folder/*.gif" -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotFound,*'
+    }
+
+    It 'stops on the first bad file with -ErrorAction Stop' {
+        { Get-MnistPrediction -Model $model -Path "$folder/a-not-an-image.png" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ImageUnreadable,*'
+    }
+}
