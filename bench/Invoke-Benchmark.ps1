@@ -45,7 +45,8 @@ $importFirst = [double](& dotnet pwsh -NoProfile -NonInteractive -Command $impor
 Import-Module $ModuleManifest
 $cache = [Mnist.Core.Data.MnistFiles]::DefaultCacheFolder
 
-$loadTimes = 1..3 | ForEach-Object { (Measure-Command { $script:data = Import-MnistData }).TotalSeconds }
+$null = Import-MnistData   # warm-up, as the reference has
+$loadTimes = 1..5 | ForEach-Object { (Measure-Command { $script:data = Import-MnistData }).TotalSeconds }
 $model = $data | Invoke-MnistTraining -Model (New-MnistModel -Seed 1) -Epochs $Epochs -ThreadCount $ThreadCount -Quiet
 $epoch = Get-Median ($model.History | Select-Object -Skip 1 | ForEach-Object Seconds)
 $trainImages = $model.History[0].Samples
@@ -56,6 +57,7 @@ $null = 1..20 | ForEach-Object { Get-MnistPrediction -Model $model -Pixels (, $p
 $predictCmdlet = Get-Median (1..200 | ForEach-Object { (Measure-Command { Get-MnistPrediction -Model $model -Pixels (, $pixels) }).TotalSeconds })
 $floor = [Mnist.Core.Diagnostics.ArithmeticFloorMeter]::Measure($model.Spec, $trainImages, $data.Train.Count - $trainImages, 128, $ThreadCount, [TimeSpan]::FromSeconds(3))
 
+$null = $data | Invoke-MnistTraining -Epochs 1 -ThreadCount $ThreadCount -Quiet   # warm-up: the allocators reach their working size
 $rssBefore = Get-RssMegabytes
 foreach ($i in 1..10) { $null = $data | Invoke-MnistTraining -Epochs 1 -ThreadCount $ThreadCount -Quiet }
 $rssAfter = Get-RssMegabytes

@@ -15,18 +15,17 @@ public static class MnistLoader
         var checksums = new Dictionary<string, string>();
         MnistSplit ReadSplit(string splitName, MnistFiles.KnownFile imagesFile, MnistFiles.KnownFile labelsFile)
         {
-            var imageBytes = IdxReader.ReadAllBytesMaybeGzip(paths[imagesFile]);
-            var labelBytes = IdxReader.ReadAllBytesMaybeGzip(paths[labelsFile]);
-            var images = IdxReader.ParseImages(imageBytes, paths[imagesFile]);
-            var labels = IdxReader.ParseLabels(labelBytes, paths[labelsFile], classNames.Count);
+            var images = IdxReader.ReadImages(paths[imagesFile]);
+            var labelFile = IdxReader.ReadLabels(paths[labelsFile], classNames.Count);
+            var labels = labelFile.Labels;
             if (images.Count != labels.Length)
                 throw new MnistException("DataCountMismatch", MnistErrorKind.InvalidData,
                     $"'{paths[imagesFile]}' holds {images.Count:N0} images but '{paths[labelsFile]}' holds {labels.Length:N0} labels.",
                     paths[imagesFile]);
             lock (checksums)
             {
-                checksums[imagesFile.Name] = MnistFiles.Sha256Hex(imageBytes);
-                checksums[labelsFile.Name] = MnistFiles.Sha256Hex(labelBytes);
+                checksums[imagesFile.Name] = images.Sha256;
+                checksums[labelsFile.Name] = labelFile.Sha256;
             }
             return new MnistSplit(splitName, images.Rows, images.Columns, images.Pixels, labels, classNames);
         }
