@@ -75,6 +75,7 @@ public static class IdxReader
         // Pinned: in measurements here the pinned heap reuses freed memory where the large-object heap gave it back
         // to the system, and faulting 47 MB of fresh pages in cost more than reading and hashing the file.
         var body = GC.AllocateUninitializedArray<byte>((int)length, pinned: true);
+        PagePrefault.Populate(body);
         int got = source.Read(body);
         if (got < length) throw Truncated(source.Path, headerLength + length, headerLength + got);
         return body;
