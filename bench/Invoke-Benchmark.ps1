@@ -90,9 +90,11 @@ $rows = @(
     Row 'predict one image, Get-MnistPrediction' ($predictCmdlet * 1000) $null 'ms' ''
     Row 'Import-Module + first call' $importFirst $reference.import_first 's' '< 2 s'
     Row 'matmul fp32 on the layer shapes' $floor.GflopPerSecond $null 'GFLOP/s' ''
+    Row 'matmul fp32, 1024x1024x1024 (for scale)' $floor.PeakGflopPerSecond $null 'GFLOP/s' ''
     Row 'FLOPs of one epoch' $floor.EpochGflop $null 'GFLOP' ''
     Row 'ideal epoch (FLOPs / measured rate)' $floor.IdealEpochSeconds $null 's' ''
     Row 'our epoch / ideal epoch' ($epoch / $floor.IdealEpochSeconds) $null 'x' '<= 2.5x'
+    Row 'our epoch / ideal at the square-product rate' ($epoch / ($floor.EpochGflop / $floor.PeakGflopPerSecond)) $null 'x' ''
     Row 'RSS growth over 10 one-epoch trainings' ($rssAfter - $rssBefore) $null 'MB' '< 50 MB'
 )
 $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host

@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 namespace Mnist.Core.Diagnostics;
 
 /// <summary>The matrix products one training step of an MLP does, and how fast this machine does them.</summary>
-public sealed record ArithmeticFloor(double GflopPerSecond, double EpochGflop, double IdealEpochSeconds);
+/// <param name="PeakGflopPerSecond">The same machine on a large square product, for scale: what the shapes could reach.</param>
+public sealed record ArithmeticFloor(double GflopPerSecond, double EpochGflop, double IdealEpochSeconds, double PeakGflopPerSecond);
 
 public static class ArithmeticFloorMeter
 {
@@ -52,7 +53,14 @@ public static class ArithmeticFloorMeter
         TimeSpan budget)
     {
         torch.set_num_threads(threads);
-        var products = TrainingStepProducts(spec, batchSize);
+        var gflops = GflopPerSecond(TrainingStepProducts(spec, batchSize), budget);
+        var peak = GflopPerSecond(new[] { (1024L, 1024L, 1024L) }, budget);
+        var epochGflop = EpochFlops(spec, trainImages, validationImages, batchSize) / 1e9;
+        return new ArithmeticFloor(gflops, epochGflop, epochGflop / gflops, peak);
+    }
+
+    private static double GflopPerSecond(IReadOnlyList<(long M, long K, long N)> products, TimeSpan budget)
+    {
         using var scope = NewDisposeScope();
         var operands = products.Select(p => (A: randn(p.M, p.K), B: randn(p.K, p.N))).ToArray();
         double flopsPerRound = products.Sum(p => 2.0 * p.M * p.K * p.N);
@@ -61,7 +69,7 @@ public static class ArithmeticFloorMeter
             using var round = NewDisposeScope();
             foreach (var (a, b) in operands) a.mm(b);
         }
-        for (int i = 0; i < 20; i++) Round();
+        for (int i = 0; i < 10; i++) Round();
         var clock = Stopwatch.StartNew();
         long rounds = 0;
         while (clock.Elapsed < budget)
@@ -69,8 +77,6 @@ public static class ArithmeticFloorMeter
             Round();
             rounds++;
         }
-        var gflops = flopsPerRound * rounds / clock.Elapsed.TotalSeconds / 1e9;
-        var epochGflop = EpochFlops(spec, trainImages, validationImages, batchSize) / 1e9;
-        return new ArithmeticFloor(gflops, epochGflop, epochGflop / gflops);
+        return flopsPerRound * rounds / clock.Elapsed.TotalSeconds / 1e9;
     }
 }
