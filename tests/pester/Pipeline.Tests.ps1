@@ -181,6 +181,14 @@ Describe 'Invoke-MnistTraining' {
         $quiet | Should -BeNullOrEmpty
     }
 
+    It 'uses the machine''s cores by default and respects -ThreadCount' {
+        (Get-Command Invoke-MnistTraining).Parameters['ThreadCount'] | Should -Not -BeNullOrEmpty
+        $null = $small | Invoke-MnistTraining -Epochs 1 -ThreadCount 1 -Quiet
+        [TorchSharp.torch]::get_num_threads() | Should -Be 1
+        $null = $small | Invoke-MnistTraining -Epochs 1 -Quiet
+        [TorchSharp.torch]::get_num_threads() | Should -Be ([Environment]::ProcessorCount)
+    }
+
     It 'gives the same result for the same seed' {
         $a = $small | Invoke-MnistTraining -Epochs 1 -Seed 9 -ThreadCount 1 -Quiet
         $b = $small | Invoke-MnistTraining -Epochs 1 -Seed 9 -ThreadCount 1 -Quiet

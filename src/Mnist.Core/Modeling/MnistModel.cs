@@ -53,7 +53,7 @@ public sealed class MnistModel : IDisposable
     public DateTimeOffset Created { get; internal set; } = DateTimeOffset.Now;
 
     /// <summary>Where the model was imported from or last exported to, when it was.</summary>
-    public string? Path { get; internal set; }
+    public string? FilePath { get; internal set; }
 
     public nn.Module<Tensor, Tensor> Network { get; }
     public Generator Generator { get; }

@@ -38,7 +38,7 @@ public static class ModelFile
     public static void Save(MnistModel model, string path, bool overwrite)
     {
         AtomicFile.Write(path, stream => Write(model, stream), overwrite);
-        model.Path = System.IO.Path.GetFullPath(path);
+        model.FilePath = System.IO.Path.GetFullPath(path);
     }
 
     public static void Write(MnistModel model, Stream stream)
@@ -92,7 +92,7 @@ public static class ModelFile
                     $"'{full}': its weights do not fit the architecture it describes ({metadata.Spec.Architecture}): {e.Message}", path, e);
             }
             RestoreTrainingState(model, zip, full);
-            model.Path = full;
+            model.FilePath = full;
             return model;
         }
         catch (InvalidDataException e)
