@@ -25,7 +25,7 @@ param(
     [string] $DataPath,
     [ValidateRange(1, 1000)] [int] $Epochs = 5,
     [ValidateRange(1, 60000)] [int] $TrainCount = 60000,
-    [long] $Seed = 1,
+    [long] $Seed = (Get-Random -Maximum ([int]::MaxValue)),
     [ValidateRange(0.0, 1.0)] [double] $MinimumAccuracy = 0.0,
     [string] $ModuleManifest = 'Mnist'
 )
@@ -75,6 +75,7 @@ try {
         Time            = (Get-Date).ToString('o')
         Decision        = $decision
         Promoted        = $promote
+        Seed            = $Seed
         Accuracy        = $candidateResult.Accuracy
         Loss            = $candidateResult.Loss
         CurrentAccuracy = if ($currentResult) { $currentResult.Accuracy } else { $null }
@@ -86,9 +87,7 @@ try {
     $metrics | ConvertTo-Json -Depth 6 | Set-Content -Path $temporary
     Move-Item $temporary $MetricsPath -Force
 
-    if (Get-Command Export-MnistChart -ErrorAction Ignore) {
-        $candidate | Export-MnistChart -Kind History -Path $ChartPath -Force
-    }
+    $candidate | Export-MnistChart -Kind History -Path $ChartPath -Force
 
     Write-Host $decision
     exit ($promote ? 0 : 2)

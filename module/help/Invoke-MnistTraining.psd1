@@ -17,7 +17,7 @@ Ctrl+C (or Stop() on a PowerShell instance) stops training at the next batch; th
 finished.
 '@
     Parameters  = @{
-        Data            = 'The dataset to train on, from Import-MnistData; its Train split is used. Takes the dataset from the pipeline, or a model''s TrainedOn property by name.'
+        Data            = 'The dataset to train on, from Import-MnistData; its Train split is used. Takes the dataset from the pipeline. To train a model further, give it with -Model and its data with -Data (for a model trained in this session, -Data $model.TrainedOn).'
         Model           = 'The model to train, from New-MnistModel or an earlier training. Defaults to a new model of the notebook''s architecture, with -Seed.'
         Epochs          = 'Passes over the training data, 1 to 100000.'
         BatchSize       = 'Images per gradient step, 1 to 65536.'

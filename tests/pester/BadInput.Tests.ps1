@@ -128,9 +128,15 @@ Describe 'Values that only the module can judge' {
     }
 
     It 'rejects an image that is not 784 pixels' {
-        $err = { New-MnistModel | Get-MnistPrediction -Pixels (, [byte[]]::new(100)) } | Should -Throw -PassThru
+        $err = { New-MnistModel | Get-MnistPrediction -Pixels (, [byte[]]::new(100)) -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'PixelCountMismatch,*'
         $err.Exception.Message | Should -BeLike '*784*100*'
+    }
+
+    It 'reports a wrongly sized image and goes on with the next' {
+        $predictions = New-MnistModel | Get-MnistPrediction -Pixels ([byte[]]::new(100)), ([byte[]]::new(784)) -ErrorVariable problems -ErrorAction SilentlyContinue
+        @($predictions).Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'PixelCountMismatch,*'
     }
 
     It 'refuses a checkpoint in a folder that does not exist, leaving nothing behind' {

@@ -207,6 +207,11 @@ Describe 'Invoke-MnistTraining' {
         { $small | Invoke-MnistTraining @parameters -Quiet } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 
+    It 'applies -ClassNames to the cached data and checks the labels against them' {
+        $err = { Import-MnistData -ClassNames a, b, c } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'IdxLabelOutOfRange,*'
+    }
+
     It 'rejects a model and data that do not fit' {
         $model = New-MnistModel -Classes 5
         $err = { $small | Invoke-MnistTraining -Model $model -Epochs 1 -Quiet } | Should -Throw -PassThru
@@ -246,6 +251,12 @@ Describe 'Test-MnistModel and Get-MnistPrediction' {
         $prediction.Probabilities.Count | Should -Be 10
         [math]::Abs(($prediction.Probabilities | Measure-Object -Sum).Sum - 1) | Should -BeLessThan 1e-5
         $prediction.Confidence | Should -Be ($prediction.Probabilities | Measure-Object -Maximum).Maximum
+    }
+
+    It 'predicts the samples piped to it from their own split' {
+        $predictions = $data | Get-MnistSample -Index (0..2) | Get-MnistPrediction -Model $model
+        $predictions.Split | Should -Be @('Train', 'Train', 'Train')
+        $predictions.Label | Should -Be @(5, 0, 4)
     }
 
     It 'predicts chosen indices from the pipeline' {

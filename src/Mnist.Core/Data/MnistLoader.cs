@@ -32,9 +32,7 @@ public static class MnistLoader
 
         var trainTask = Task.Run(() => ReadSplit("Train", MnistFiles.TrainImages, MnistFiles.TrainLabels));
         var test = ReadSplit("Test", MnistFiles.TestImages, MnistFiles.TestLabels);
-        MnistSplit train;
-        try { train = trainTask.GetAwaiter().GetResult(); }
-        catch (AggregateException e) when (e.InnerException is not null) { throw e.InnerException; }
+        var train = trainTask.GetAwaiter().GetResult();
         return new MnistDataset(name ?? GuessName(classNames), Path.GetFullPath(folder), train, test, checksums);
     }
 
@@ -66,9 +64,9 @@ public static class MnistLoader
     /// Loads the cached MNIST files, checking each against its published SHA-256. A file that fails the check
     /// is reported, never used.
     /// </summary>
-    public static MnistDataset LoadCache(string cacheFolder)
+    public static MnistDataset LoadCache(string cacheFolder, string? name = null, IReadOnlyList<string>? classNames = null)
     {
-        var dataset = LoadFolder(cacheFolder, "mnist");
+        var dataset = LoadFolder(cacheFolder, name ?? "mnist", classNames);
         foreach (var file in MnistFiles.All)
         {
             if (dataset.Checksums[file.Name] != file.Sha256)

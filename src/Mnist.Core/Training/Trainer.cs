@@ -77,8 +77,9 @@ public static class Trainer
                 double? valLoss = null, valAccuracy = null;
                 if (validationCount > 0)
                 {
-                    var (sum, pairs) = Evaluator.Accumulate(model, features.narrow(0, trainCount, validationCount),
-                        labels.narrow(0, trainCount, validationCount), model.Spec.Classes, null, cancel);
+                    using var validationFeatures = features.narrow(0, trainCount, validationCount);
+                    using var validationLabels = labels.narrow(0, trainCount, validationCount);
+                    var (sum, pairs) = Evaluator.Accumulate(model, validationFeatures, validationLabels, model.Spec.Classes, null, cancel);
                     valLoss = sum / validationCount;
                     valAccuracy = (double)Enumerable.Range(0, model.Spec.Classes).Sum(c => pairs[c * model.Spec.Classes + c]) / validationCount;
                 }

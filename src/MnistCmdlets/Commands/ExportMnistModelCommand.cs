@@ -29,8 +29,6 @@ public sealed class ExportMnistModelCommand : MnistCmdlet
     protected override void ProcessOne()
     {
         var path = ResolvePath(Path);
-        if (File.Exists(path) && !Force)
-            throw new MnistException("FileExists", MnistErrorKind.AlreadyExists, $"'{path}' already exists; use -Force to overwrite it.", path);
         if (ShouldProcess(path, "Export the model"))
         {
             ModelFile.Save(Model, path, overwrite: Force);

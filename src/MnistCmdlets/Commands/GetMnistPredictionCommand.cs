@@ -17,7 +17,7 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
     [Parameter(ParameterSetName = "Data")]
     public object? Data { get; set; }
 
-    [Parameter(ParameterSetName = "Data")]
+    [Parameter(ParameterSetName = "Data", ValueFromPipelineByPropertyName = true)]
     [ValidateSet("Train", "Test", IgnoreCase = true)]
     public string? Split { get; set; }
 
@@ -58,7 +58,16 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
         if (ParameterSetName == "Pixels")
         {
             foreach (var image in Pixels)
-                WriteObject(Predictor.PredictPixels(Model, image));
+            {
+                try
+                {
+                    WriteObject(Predictor.PredictPixels(Model, image));
+                }
+                catch (MnistException e)
+                {
+                    WriteMnistError(e);
+                }
+            }
             return;
         }
         var (split, _) = DataArgument.Resolve(Data, Split, Model);

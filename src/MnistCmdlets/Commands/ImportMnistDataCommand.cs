@@ -71,9 +71,6 @@ public sealed class ImportMnistDataCommand : MnistCmdlet
             new MnistDownloader().FillCache(folder, progress, Cancellation);
             WriteProgress(new ProgressRecord(1, "Downloading MNIST", "Done") { RecordType = ProgressRecordType.Completed });
         }
-        var dataset = MnistLoader.LoadCache(folder);
-        return Name is null && ClassNames is null ? dataset : new MnistDataset(Name ?? dataset.Name, dataset.Source,
-            new MnistSplit("Train", 28, 28, dataset.Train.Pixels, dataset.Train.Labels, ClassNames ?? dataset.ClassNames),
-            new MnistSplit("Test", 28, 28, dataset.Test.Pixels, dataset.Test.Labels, ClassNames ?? dataset.ClassNames), dataset.Checksums);
+        return MnistLoader.LoadCache(folder, Name, ClassNames);
     }
 }

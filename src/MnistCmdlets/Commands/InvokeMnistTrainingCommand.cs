@@ -11,8 +11,8 @@ namespace Mnist.Cmdlets.Commands;
 [OutputType(typeof(MnistModel))]
 public sealed class InvokeMnistTrainingCommand : MnistCmdlet
 {
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, Position = 0)]
-    [Alias("Dataset", "TrainedOn")]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+    [Alias("Dataset")]
     public MnistDataset Data { get; set; } = null!;
 
     [Parameter]
