@@ -10,7 +10,8 @@ public sealed record EvaluationProgress(int Done, int Total);
 /// <summary>Runs a model over whole splits in inference mode.</summary>
 public static class Evaluator
 {
-    private const int ChunkSize = 2000;
+    /// <summary>Images per forward pass when running over a whole split.</summary>
+    internal const int ChunkSize = 2000;
 
     /// <summary>Loss (mean cross-entropy), confusion matrix and per-class metrics on every image of the split.</summary>
     public static MnistEvaluation Evaluate(MnistModel model, MnistSplit split, string? dataName = null,
@@ -32,32 +33,23 @@ public static class Evaluator
     internal static (double LossSum, long[] PairCounts) Accumulate(MnistModel model, Tensor features, Tensor labels, int classes,
         IProgress<EvaluationProgress>? progress, CancellationToken cancel)
     {
-        var wasTraining = model.Network.training;
-        model.Network.eval();
-        try
+        using var inference = new InferenceMode(model.Network);
+        using var lossSum = zeros(1, ScalarType.Float64);
+        using var pairs = zeros(classes * classes, ScalarType.Int64);
+        long total = features.shape[0];
+        for (long start = 0; start < total; start += ChunkSize)
         {
-            using var noGrad = no_grad();
-            using var lossSum = zeros(1, ScalarType.Float64);
-            using var pairs = zeros(classes * classes, ScalarType.Int64);
-            long total = features.shape[0];
-            for (long start = 0; start < total; start += ChunkSize)
-            {
-                cancel.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                long length = Math.Min(ChunkSize, total - start);
-                var x = features.narrow(0, start, length);
-                var y = labels.narrow(0, start, length);
-                var logits = model.Network.forward(x);
-                lossSum.add_(nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
-                pairs.add_(y.mul(classes).add_(logits.argmax(1)).bincount(null, classes * classes));
-                progress?.Report(new EvaluationProgress((int)(start + length), (int)total));
-            }
-            return (lossSum.item<double>(), pairs.data<long>().ToArray());
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            long length = Math.Min(ChunkSize, total - start);
+            var x = features.narrow(0, start, length);
+            var y = labels.narrow(0, start, length);
+            var logits = model.Network.forward(x);
+            lossSum.add_(nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
+            pairs.add_(y.mul(classes).add_(logits.argmax(1)).bincount(null, classes * classes));
+            progress?.Report(new EvaluationProgress((int)(start + length), (int)total));
         }
-        finally
-        {
-            if (wasTraining) model.Network.train();
-        }
+        return (lossSum.item<double>(), pairs.data<long>().ToArray());
     }
 
     public static void CheckFits(MnistModel model, MnistSplit split)

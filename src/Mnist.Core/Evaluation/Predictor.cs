@@ -9,8 +9,6 @@ namespace Mnist.Core.Evaluation;
 /// <summary>Softmax probabilities and the predicted class for chosen images.</summary>
 public static class Predictor
 {
-    private const int ChunkSize = 2000;
-
     public static IEnumerable<MnistPrediction> PredictSplit(MnistModel model, MnistSplit split, IReadOnlyList<int>? indices = null,
         CancellationToken cancel = default)
     {
@@ -18,10 +16,10 @@ public static class Predictor
         if (indices is not null)
             foreach (var index in indices) split.CheckIndex(index);
         int total = indices?.Count ?? split.Count;
-        for (int start = 0; start < total; start += ChunkSize)
+        for (int start = 0; start < total; start += Evaluator.ChunkSize)
         {
             cancel.ThrowIfCancellationRequested();
-            int length = Math.Min(ChunkSize, total - start);
+            int length = Math.Min(Evaluator.ChunkSize, total - start);
             var rows = indices is null ? Enumerable.Range(start, length).ToArray() : indices.Skip(start).Take(length).ToArray();
             float[] probabilities;
             using (var scope = NewDisposeScope())
@@ -64,17 +62,8 @@ public static class Predictor
 
     private static float[] Probabilities(MnistModel model, Tensor x)
     {
-        var wasTraining = model.Network.training;
-        if (wasTraining) model.Network.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            return nn.functional.softmax(model.Network.forward(x), 1).data<float>().ToArray();
-        }
-        finally
-        {
-            if (wasTraining) model.Network.train();
-        }
+        using var inference = new InferenceMode(model.Network);
+        return nn.functional.softmax(model.Network.forward(x), 1).data<float>().ToArray();
     }
 
     private static MnistPrediction Build(MnistModel model, ReadOnlySpan<float> probabilities, IReadOnlyList<string> classNames)

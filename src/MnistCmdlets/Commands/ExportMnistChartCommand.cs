@@ -48,7 +48,7 @@ public sealed class ExportMnistChartCommand : MnistCmdlet
     protected override void ProcessOne()
     {
         foreach (var item in InputObject)
-            _items.Add(item is PSObject wrapped ? wrapped.BaseObject : item);
+            _items.Add(DataArgument.Unwrap(item)!);
     }
 
     protected override void EndOfInput()

@@ -62,22 +62,6 @@ public sealed class GetMnistSampleCommand : MnistCmdlet
 
     private System.Random NewRandom() => Seed is int seed ? new System.Random(seed) : new System.Random();
 
-    private MnistSplit ResolveSplit()
-    {
-        var value = Data is PSObject wrapped ? wrapped.BaseObject : Data;
-        switch (value)
-        {
-            case MnistDataset dataset:
-                return dataset.GetSplit(Split);
-            case MnistSplit split when MyInvocation.BoundParameters.ContainsKey(nameof(Split))
-                                        && !split.Name.Equals(Split, StringComparison.OrdinalIgnoreCase):
-                throw new MnistException("SplitMismatch", MnistErrorKind.InvalidArgument,
-                    $"-Split {Split} was asked for, but the data given is the {split.Name} split.", Split);
-            case MnistSplit split:
-                return split;
-            default:
-                throw new MnistException("InvalidDataArgument", MnistErrorKind.InvalidArgument,
-                    $"-Data takes a dataset from Import-MnistData or one of its splits, not a {value.GetType().Name}.", value);
-        }
-    }
+    private MnistSplit ResolveSplit() =>
+        DataArgument.ToSplit(Data, MyInvocation.BoundParameters.ContainsKey(nameof(Split)) ? Split : null, defaultSplit: "Train");
 }

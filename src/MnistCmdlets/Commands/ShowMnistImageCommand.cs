@@ -41,7 +41,7 @@ public sealed class ShowMnistImageCommand : MnistCmdlet
         {
             try
             {
-                _tiles.Add(ImageTile.From(item is PSObject wrapped ? wrapped.BaseObject : item));
+                _tiles.Add(ImageTile.From(DataArgument.Unwrap(item)!));
             }
             catch (MnistException e)
             {
