@@ -25,7 +25,7 @@ finished.
         Seed            = 'Seed (0 or more) for a new model''s weights, or, with -Model, re-seeds that model''s generator for shuffling and dropout. Same seed and -ThreadCount, same result.'
         ThreadCount     = 'Intra-op threads libtorch uses, 1 to 1024; defaults to the number of processors. Results are reproducible for a fixed thread count; different counts give slightly different sums. Tab completion offers 1 to the number of processors.'
         Patience        = 'Early stopping: stop when validation accuracy has not improved for this many epochs (1 or more) and restore the best weights. Needs a validation split.'
-        CheckpointPath  = 'A file to which the best model (by validation accuracy) is saved after each epoch that improves on it. Needs a validation split. Respects -WhatIf and -Confirm.'
+        CheckpointPath  = 'A file to which the best model (by validation accuracy) is saved after each epoch that improves on it. Needs a validation split. With -WhatIf nothing is trained or written.'
         Quiet           = 'Do not write the per-epoch lines to the information stream.'
     }
     Defaults    = @{ ThreadCount = 'The number of processors'; Seed = 'A random seed, recorded on the model' }

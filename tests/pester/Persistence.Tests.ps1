@@ -77,6 +77,15 @@ Describe 'Invoke-MnistTraining checkpoints and early stopping' {
         Get-ChildItem (Split-Path $path) -Filter '*.tmp' -Force | Should -BeNullOrEmpty
     }
 
+    It 'neither trains nor writes a checkpoint with -WhatIf' {
+        $path = Join-Path (New-TestFolder) 'best.mnist'
+        $model = New-MnistModel -Seed 5
+        $output = $data | Invoke-MnistTraining -Model $model -Epochs 1 -CheckpointPath $path -Quiet -WhatIf
+        $output | Should -BeNullOrEmpty
+        $model.IsTrained | Should -BeFalse
+        $path | Should -Not -Exist
+    }
+
     It 'stops early with -Patience' {
         $trained = $data | Invoke-MnistTraining -Model (New-MnistModel -LearningRate 0.05 -Seed 5) -Epochs 40 -Patience 1 -Quiet
         $trained.History.Count | Should -BeLessThan 40

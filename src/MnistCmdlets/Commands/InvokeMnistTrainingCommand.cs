@@ -54,7 +54,9 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     protected override void ProcessOne()
     {
         var checkpoint = CheckpointPath is null ? null : ResolvePath(CheckpointPath);
-        if (checkpoint is not null && !ShouldProcess(checkpoint, "Write the best model after each epoch")) checkpoint = null;
+        // Training changes the model it is given and may write a checkpoint: -WhatIf and -Confirm cover the whole run.
+        var action = checkpoint is null ? $"Train {Epochs} epoch(s)" : $"Train {Epochs} epoch(s), saving the best model to '{checkpoint}'";
+        if (!ShouldProcess(Data.Name, action)) return;
 
         var model = Model ?? new MnistModel(ModelSpec.DefaultFor(Architecture.Mlp) with
         {
