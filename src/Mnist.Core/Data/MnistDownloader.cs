@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Net.Http;
+using System.Security.Cryptography;
+using Mnist.Core.Persistence;
 
 namespace Mnist.Core.Data;
 
@@ -42,20 +44,13 @@ public sealed class MnistDownloader
         {
             var url = mirror.TrimEnd('/') + "/" + file.Name + ".gz";
             var gzipTemp = target + $".{Guid.NewGuid():N}.gz.tmp";
-            var rawTemp = target + $".{Guid.NewGuid():N}.tmp";
             try
             {
                 Fetch(url, gzipTemp, file.Name, mirror, progress, cancel);
                 var gzipSum = MnistFiles.Sha256Hex(gzipTemp);
                 if (gzipSum != file.GzipSha256)
                     throw new InvalidDataException($"SHA-256 {gzipSum} does not match the published {file.GzipSha256}");
-                using (var input = new GZipStream(File.OpenRead(gzipTemp), CompressionMode.Decompress))
-                using (var output = File.Create(rawTemp))
-                    input.CopyTo(output);
-                var rawSum = MnistFiles.Sha256Hex(rawTemp);
-                if (rawSum != file.Sha256)
-                    throw new InvalidDataException($"uncompressed SHA-256 {rawSum} does not match the published {file.Sha256}");
-                File.Move(rawTemp, target, overwrite: true);
+                AtomicFile.Write(target, output => DecompressVerified(gzipTemp, output, file.Sha256), overwrite: true);
                 return;
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -69,12 +64,28 @@ public sealed class MnistDownloader
             finally
             {
                 TryDelete(gzipTemp);
-                TryDelete(rawTemp);
             }
         }
         throw new MnistException("DownloadFailed", MnistErrorKind.ResourceUnavailable,
             $"Could not download '{file.Name}' from any mirror:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", failures) +
             $"{Environment.NewLine}Put the four IDX files in '{Path.GetDirectoryName(target)}' or use -Path.", file.Name);
+    }
+
+    /// <summary>Decompresses into <paramref name="output"/>, hashing on the way; a wrong sum throws, so the move never happens.</summary>
+    private static void DecompressVerified(string gzipPath, Stream output, string expectedSha256)
+    {
+        using var input = new GZipStream(File.OpenRead(gzipPath), CompressionMode.Decompress);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = input.Read(buffer)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            output.Write(buffer, 0, read);
+        }
+        var sum = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+        if (sum != expectedSha256)
+            throw new InvalidDataException($"uncompressed SHA-256 {sum} does not match the published {expectedSha256}");
     }
 
     private void Fetch(string url, string path, string name, string mirror, IProgress<DownloadProgress>? progress, CancellationToken cancel)

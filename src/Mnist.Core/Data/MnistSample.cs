@@ -16,7 +16,7 @@ public sealed class MnistSample
 
     public static MnistSample From(MnistSplit split, int index)
     {
-        var pixels = split.ImagePixels(index).ToArray();
+        var pixels = split.GetImage(index);
         int label = split.Labels[index];
         return new MnistSample(split.Name, index, label, split.ClassNames[label], split.Rows, split.Columns, pixels);
     }

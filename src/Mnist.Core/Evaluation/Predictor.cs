@@ -35,7 +35,7 @@ public static class Predictor
                     Index = row,
                     Split = split.Name,
                     Label = split.Labels[row],
-                    Pixels = split.ImagePixels(row).ToArray(),
+                    Pixels = split.GetImage(row),
                 };
             }
         }

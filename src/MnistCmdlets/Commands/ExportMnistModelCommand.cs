@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using Mnist.Cmdlets.Infrastructure;
-using Mnist.Core;
 using Mnist.Core.Modeling;
 using Mnist.Core.Persistence;
 
