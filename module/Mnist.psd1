@@ -9,6 +9,7 @@
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('Mnist.format.ps1xml')
+    TypesToProcess       = @('Mnist.types.ps1xml')
     CmdletsToExport      = @(
         'Import-MnistData'
         'ConvertTo-OneHot'

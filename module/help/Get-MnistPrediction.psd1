@@ -14,7 +14,8 @@ model was trained on, or as raw pixel arrays with -Pixels (784 bytes each, 0 bac
         Split  = 'Which split of the dataset: Train or Test. Defaults to Test.'
         Index  = 'Indices of images in the split, 0 to Count-1. Without it every image of the split is predicted. Takes integers from the pipeline, and an Index property by name (for example from earlier predictions).'
         Path   = 'Picture files of handwritten digits to classify: PNG or JPEG (BMP, GIF and WebP also work). Wildcards expand; a name that exists exactly as written (for example with brackets) is taken literally. Files piped from Get-ChildItem bind through their FullName. Each picture is prepared as MNIST''s digits were: made grayscale (transparency counts as white), inverted when the background is light, cropped to the ink, scaled to fit 20x20 keeping its aspect ratio, and centred in 28x28 on its centre of mass. The result''s File names the picture and Pixels holds the 28x28 image the model saw. A file that cannot be decoded (ImageUnreadable), is missing (ImageNotFound) or is blank (ImageBlank) gets a non-terminating error naming it, and the other files go on.'
-        Pixels = 'One or more raw images of 784 bytes each (28x28, row by row, 0 background to 255 ink).'
+        Pixels = 'One or more raw images of 784 bytes each (28x28, row by row, 0 background to 255 ink). A single image may be given as a flat list (-Pixels $sample.Pixels), and an object with a Pixels property binds by name.'
+        Sample = 'Samples from Get-MnistSample, usually from the pipeline. Each is predicted on its own pixels, whichever dataset it came from; Label and IsCorrect are filled only when the sample''s classes are the model''s (TrueClassName always names the sample''s own class).'
     }
     Inputs      = @(
         'Mnist.Core.Modeling.MnistModel: the model.'

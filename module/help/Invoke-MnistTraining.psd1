@@ -6,32 +6,53 @@ dataset it receives. Like Keras, the last -ValidationSplit fraction of the train
 after every epoch. One line per epoch (loss, accuracy, val_loss, val_accuracy, seconds) goes to the information
 stream (tag Mnist.Epoch) unless -Quiet is given; Write-Progress shows the batches.
 
-The output is the trained model: History has one row per epoch, TrainedOn remembers the dataset, so
-Test-MnistModel and Get-MnistPrediction use its test split without being told. Training a model again continues
-from its current weights and optimizer state.
+The output is the trained model: History has one row per epoch, and TrainingData remembers what the data was
+(name, SHA-256 sums, class names, split sizes; never the data itself), so Test-MnistModel and Get-MnistPrediction
+find its test split again without being told: while the dataset is loaded in the session, or from the cache for a
+known dataset. An untrained model takes the data's class names; a trained model refuses data with other classes or
+another image shape (ModelClassesMismatch, ModelDataMismatch). Training a model again continues from its current
+weights, optimizer state and learning-rate schedule (a cosine schedule continues where it was).
+
+The training is a short loop with callbacks, as in Keras: History, the learning-rate schedule, early stopping
+(-Patience, -Monitor, -MinDelta), the best checkpoint (-CheckpointPath), the time limit (-MaxDuration), progress and
+your own -OnEpochEnd script block.
 
 -Seed makes a run repeatable: the same seed, data, options and -ThreadCount give bitwise the same weights and
 History, also when several trainings run at once in one process (ForEach-Object -Parallel, thread jobs).
 
-Ctrl+C (or Stop() on a PowerShell instance) stops training at the next batch; the model keeps the epochs that
-finished.
+A stopped training changes nothing it did not finish: Ctrl+C (or Stop() on a PowerShell instance), -MaxDuration
+running out mid-epoch, or an error leave the model exactly as after its last completed epoch (weights, optimizer
+state, random generator and History agree), and a warning says where it stopped.
 '@
     Parameters  = @{
-        Data            = 'The dataset to train on, from Import-MnistData; its Train split is used. Takes the dataset from the pipeline. To train a model further, give it with -Model and its data with -Data (for a model trained in this session, -Data $model.TrainedOn).'
-        Model           = 'The model to train, from New-MnistModel or an earlier training. Defaults to a new model of the notebook''s architecture, with -Seed.'
+        Data            = 'The dataset to train on, from Import-MnistData, or its Train split; the Train split is used. Takes the dataset from the pipeline.'
+        Model           = 'The model to train, from New-MnistModel, Import-MnistModel or an earlier training; takes a model from the pipeline ($model | Invoke-MnistTraining -Data $data). Defaults to a new model of the notebook''s architecture, with -Seed.'
         Epochs          = 'Passes over the training data, 1 to 100000.'
         BatchSize       = 'Images per gradient step, 1 to 65536.'
         ValidationSplit = 'The fraction of the training split held out for validation, as Keras takes it: from 0 (no validation) up to 0.99. Negative values and 1 or more are rejected.'
         Seed            = 'Seed (0 or more) for a new model''s weights, or, with -Model, re-seeds that model''s generator for shuffling and dropout. Same seed and -ThreadCount, same result.'
         ThreadCount     = 'Intra-op threads libtorch uses, 1 to 1024; defaults to the number of processors. Results are reproducible for a fixed thread count; different counts give slightly different sums. Tab completion offers 1 to the number of processors.'
-        Patience        = 'Early stopping: stop when validation accuracy has not improved for this many epochs (1 or more) and restore the best weights. Needs a validation split.'
-        CheckpointPath  = 'A file to which the best model (by validation accuracy) is saved after each epoch that improves on it. Needs a validation split. With -WhatIf nothing is trained or written.'
+        Patience        = 'Early stopping (Keras'' EarlyStopping): stop when the -Monitor metric has not improved by more than -MinDelta for this many epochs (1 or more), and put back the weights of the best epoch. Needs a validation split.'
+        Monitor         = 'What early stopping and the checkpoint watch: val_loss (lower is better; Keras'' default) or val_accuracy (higher is better).'
+        MinDelta        = 'The least change of the -Monitor metric that counts as an improvement for early stopping (0 or more; default 0).'
+        CheckpointPath  = 'A file to which the best model (by -Monitor) is saved after each epoch that improves on it. Needs a validation split. Its folder is checked before the first epoch. With -WhatIf nothing is trained or written.'
+        MaxDuration     = 'A time limit for the whole training, for nightly windows (for example (New-TimeSpan -Minutes 30) or ''00:30:00''). Between epochs, an epoch that would not fit in the time left is not started; mid-epoch, the clock is checked every batch and the unfinished epoch is undone. The model is as after its last completed epoch and a warning says so.'
+        OnEpochEnd      = 'A script block run after each epoch with the History row as $args[0] (and $_) and the training as $args[1]: log to your own monitoring, and call $args[1].Stop(''reason'') to end the training after this epoch. Its output is discarded (use Write-Host or Write-Information); an error in it ends the training with the error id OnEpochEndFailed, the model as after that epoch.'
         Quiet           = 'Do not write the per-epoch lines to the information stream.'
     }
-    Defaults    = @{ ThreadCount = 'The number of processors'; Seed = 'A random seed, recorded on the model' }
-    Inputs      = @('Mnist.Core.Data.MnistDataset: the data to train on.')
-    Outputs     = @('Mnist.Core.Modeling.MnistModel: the trained model, with History, TrainedOn and Seed.')
+    Defaults    = @{ ThreadCount = 'The number of processors'; Seed = 'A random seed, recorded on the model'; Monitor = 'val_loss'; MaxDuration = 'None' }
+    Inputs      = @('Mnist.Core.Data.MnistDataset: the data to train on.', 'Mnist.Core.Modeling.MnistModel: a model to train further (with -Data).')
+    Outputs     = @('Mnist.Core.Modeling.MnistModel: the trained model, with History, TrainingData, ClassNames and Seed.')
     Examples    = @(
+        @{ Code = @'
+$data = Import-MnistData -TrainCount 3000 -TestCount 500
+$model = $data | Invoke-MnistTraining -Epochs 20 -MaxDuration '00:02:00' -Quiet -OnEpochEnd {
+    param($record, $training)
+    Write-Host ('epoch {0}: val_accuracy {1:F4}' -f $record.Epoch, $record.val_accuracy)
+    if ($record.val_accuracy -ge 0.9) { $training.Stop('val_accuracy reached 0.9') }
+}
+$model.History | Select-Object Epoch, val_loss, val_accuracy
+'@; Remarks = 'A nightly-style run: at most two minutes of training, a line per epoch to the host, and a stop once validation accuracy reaches 0.9. A warning says why the training ended; the model is as after its last completed epoch.' }
         @{ Code = 'Import-MnistData | Invoke-MnistTraining -Epochs 5 | Test-MnistModel'; Remarks = 'The notebook in one line: trains the notebook''s model for 5 epochs with batch size 128 and a 0.1 validation split, then evaluates it on the 10,000 test images (about 0.98 accuracy).'; NotRunByTests = 'a full 5-epoch training; Pipeline.Tests.ps1 runs exactly this pipeline' }
         @{ Code = @'
 $model = Import-MnistData -TrainCount 3000 -TestCount 500 | Invoke-MnistTraining -Epochs 2 -Seed 7 -ThreadCount 1 -Quiet

@@ -23,6 +23,8 @@ two models trained at the same time do not disturb each other's randomness.
         StepGamma    = 'For -Schedule Step: the factor applied to the rate, 0.0001 to 1.'
         Classes      = 'Number of output classes, 2 to 1000. It must match the data the model is trained on.'
         Seed         = 'Seed (0 or more) for weight initialisation, shuffling and dropout. Without it a random seed is chosen and recorded on the model.'
+        ClassNames   = 'What the model''s outputs mean, in label order (-ClassNames ''cat'', ''dog''), or the name of a known dataset for its classes (-ClassNames fashion-mnist). Sets -Classes to their number unless it is given. Without it the model takes the class names of the data of its first training. Predictions are named from these.'
+        Name         = 'A name for the model, shown in tables, evaluations and predictions and kept in its file. By default the architecture, hidden layers and seed (mlp-512#42).'
     }
     Defaults    = @{ Seed = 'A random seed, recorded on the model' }
     Inputs      = @('None: New-MnistModel takes no pipeline input.')

@@ -48,3 +48,42 @@ Describe 'Stopping a running training' {
         $shell.Streams.Error | Should -BeNullOrEmpty
     }
 }
+
+Describe 'A training stopped mid-epoch changes nothing it did not finish' {
+    BeforeAll {
+        $state = [initialsessionstate]::CreateDefault2()
+        $state.ImportPSModule($ModuleManifest)
+        $script:runspace2 = [runspacefactory]::CreateRunspace($state)
+        $runspace2.Open()
+        $runspace2.SessionStateProxy.SetVariable('data', (Import-MnistData -TrainCount 6000 -TestCount 200))
+        $script:shell2 = [powershell]::Create($runspace2)
+        # Two epochs complete, then the third is stopped part-way by PowerShell.Stop() from this thread.
+        [void]$shell2.AddScript(@'
+$global:stopped = New-MnistModel -Seed 21
+$data | Invoke-MnistTraining -Model $global:stopped -Epochs 1000 -BatchSize 50 -ThreadCount 1 -Quiet
+'@)
+        $script:invocation2 = $shell2.BeginInvoke()
+        Wait-Until { $shell2.Streams.Progress | Where-Object { $_.Activity -eq 'Epoch 3' -and $_.PercentComplete -ge 20 } }
+        $shell2.Stop()
+        $shell2.Commands.Clear()
+        [void]$shell2.AddScript(@'
+$unbroken = $data | Invoke-MnistTraining -Model (New-MnistModel -Seed 21) -Epochs 2 -BatchSize 50 -ThreadCount 1 -Quiet
+$same = $true
+$a = $global:stopped | Get-MnistPrediction -Data $data -Index (0..199)
+$b = $unbroken | Get-MnistPrediction -Data $data -Index (0..199)
+for ($i = 0; $i -lt 200; $i++) { if (-not [Linq.Enumerable]::SequenceEqual([double[]]$a[$i].Probabilities, [double[]]$b[$i].Probabilities)) { $same = $false } }
+[pscustomobject]@{ Epochs = $global:stopped.EpochsTrained; Same = $same }
+'@)
+        $script:after = $shell2.Invoke()
+    }
+
+    AfterAll {
+        $shell2.Dispose()
+        $runspace2.Dispose()
+    }
+
+    It 'keeps the model as after its last completed epoch, bitwise like an unbroken run of that many epochs' {
+        $after.Epochs | Should -Be 2
+        $after.Same | Should -BeTrue
+    }
+}

@@ -5,7 +5,9 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
-    [Parameter(Mandatory)] [string] $ResultPath
+    [Parameter(Mandatory)] [string] $ResultPath,
+    # Only these test files (all of tests/pester by default), for a quick run while working on one behaviour.
+    [string[]] $Path
 )
 
 $ErrorActionPreference = 'Stop'
@@ -17,7 +19,7 @@ Import-Module (Join-Path $packages.Trim() 'pester/6.2.0/tools/Pester.psd1') -For
 
 $env:MNIST_TEST_MODULE = (Resolve-Path $ModuleManifest).Path
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = $PSScriptRoot
+$configuration.Run.Path = if ($Path) { $Path } else { $PSScriptRoot }
 $configuration.Run.PassThru = $true
 $configuration.Output.RenderMode = 'Plaintext'
 $configuration.Output.Verbosity = 'Detailed'

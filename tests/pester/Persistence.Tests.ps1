@@ -17,7 +17,9 @@ Describe 'Export-MnistModel and Import-MnistModel' {
         [System.Linq.Enumerable]::SequenceEqual([double[]]$before, [double[]]$after) | Should -BeTrue
         $loaded.History.Count | Should -Be 1
         $loaded.LastEvaluation.Accuracy | Should -Be $model.LastEvaluation.Accuracy
-        $loaded.DataChecksums['t10k-images-idx3-ubyte'] | Should -Be $data.Checksums['t10k-images-idx3-ubyte']
+        $loaded.TrainingData.Checksums['t10k-images-idx3-ubyte'] | Should -Be $data.Checksums['t10k-images-idx3-ubyte']
+        $loaded.ClassNames | Should -Be $model.ClassNames
+        $loaded.Name | Should -Be $model.Name
     }
 
     It 'refuses to overwrite without -Force and overwrites with it' {

@@ -18,7 +18,7 @@ public class PersistenceTests
         var model = new MnistModel(new ModelSpec { Seed = 21 });
         var data = TestData.Mnist.Take(2_000, 500);
         Trainer.Fit(model, data, new TrainingOptions { Epochs = 1 });
-        model.LastEvaluation = Evaluator.Evaluate(model, data.Test, data.Name);
+        model.RecordEvaluation(Evaluator.Evaluate(model, data.Test));
         return model;
     }
 
@@ -49,7 +49,7 @@ public class PersistenceTests
         Assert.Equal(before, after);
         Assert.Equal(model.History, loaded.History);
         Assert.Equal(model.LastEvaluation!.Accuracy, loaded.LastEvaluation!.Accuracy);
-        Assert.Equal(model.DataChecksums, loaded.DataChecksums);
+        Assert.Equal(model.TrainingData, loaded.TrainingData);
         Assert.Equal(model.Spec.Seed, loaded.Spec.Seed);
     }
 
@@ -154,7 +154,7 @@ public class PersistenceTests
         var path = TempPath();
         ModelFile.Save(model, path, overwrite: false);
         RewriteEntry(path, "model.json", json => Encoding.UTF8.GetBytes(
-            Encoding.UTF8.GetString(json).Replace("\"FormatVersion\": 1", "\"FormatVersion\": 99")));
+            Encoding.UTF8.GetString(json).Replace($"\"FormatVersion\": {ModelFile.FormatVersion}", "\"FormatVersion\": 99")));
         var e = Assert.Throws<MnistException>(() => ModelFile.Load(path));
         Assert.Equal("ModelFormatTooNew", e.ErrorId);
         Assert.Contains("99", e.Message);

@@ -56,7 +56,7 @@ public class TrainingTests
     {
         var data = TestData.Mnist.Take(2_000, 200);
         using var model = new MnistModel(new ModelSpec { Seed = 5, LearningRate = 0.05 });
-        var history = Trainer.Fit(model, data, new TrainingOptions { Epochs = 30, Patience = 2, ValidationSplit = 0.2 });
+        var history = Trainer.Fit(model, data, new TrainingOptions { Epochs = 30, Patience = 2, ValidationSplit = 0.2, Monitor = Mnist.Core.Training.Callbacks.MonitorMetric.ValAccuracy });
         Assert.True(history.Count < 30, "stopped early");
         var best = history.Max(h => h.ValAccuracy!.Value);
         var validation = data.Train.Slice(1_600, 400);

@@ -1,22 +1,25 @@
 namespace Mnist.Core.Data;
 
-/// <summary>Both splits of an MNIST-style dataset, like the tuple Keras' load_data returns.</summary>
+/// <summary>Both splits of an MNIST-style dataset, like the tuple Keras' load_data returns, and what it is.</summary>
 public sealed class MnistDataset
 {
-    public static readonly IReadOnlyList<string> DigitClassNames = Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray();
+    public static IReadOnlyList<string> DigitClassNames => DatasetCatalog.DigitClassNames;
 
-    public static readonly IReadOnlyList<string> FashionClassNames = new[]
-    {
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-    };
+    public static IReadOnlyList<string> FashionClassNames => DatasetCatalog.FashionMnist.ClassNames;
 
     public MnistDataset(string name, string source, MnistSplit train, MnistSplit test, IReadOnlyDictionary<string, string> checksums)
     {
+        if (train.Rows != test.Rows || train.Columns != test.Columns || !train.ClassNames.SequenceEqual(test.ClassNames))
+            throw new MnistException("DataSplitsDiffer", MnistErrorKind.InvalidData,
+                $"The splits of '{source}' differ: train {train.Rows}x{train.Columns} in {train.ClassCount} classes, test {test.Rows}x{test.Columns} in {test.ClassCount}.",
+                source);
         Name = name;
         Source = source;
-        Train = train;
-        Test = test;
         Checksums = checksums;
+        Identity = new DataIdentity(name, checksums, train.ClassNames, train.Count, test.Count);
+        Train = train.Of(Identity);
+        Test = test.Of(Identity);
+        DatasetRegistry.Remember(this);
     }
 
     public string Name { get; }
@@ -27,8 +30,15 @@ public sealed class MnistDataset
     /// <summary>SHA-256 of each file the data came from (uncompressed content), by file name.</summary>
     public IReadOnlyDictionary<string, string> Checksums { get; }
 
+    /// <summary>Name, checksums, class names and split sizes: what a model trained on this data remembers of it.</summary>
+    public DataIdentity Identity { get; }
+
+    /// <summary>The catalogue's entry when the files are a known dataset's (recognised by their sums).</summary>
+    public DatasetInfo? KnownAs => DatasetCatalog.Recognise(Checksums);
+
     public LabelEncoding LabelEncoding => Train.LabelEncoding;
     public IReadOnlyList<string> ClassNames => Train.ClassNames;
+    public string ImageShape => $"{Train.Rows}x{Train.Columns}";
 
     public MnistSplit GetSplit(string split) => split.ToLowerInvariant() switch
     {

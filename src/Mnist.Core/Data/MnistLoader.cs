@@ -1,22 +1,27 @@
 namespace Mnist.Core.Data;
 
-/// <summary>Loads a dataset from a folder of IDX files, a Keras .npz file, or the per-user cache.</summary>
+/// <summary>
+/// Loads a dataset from a folder of IDX files, a Keras .npz file, or the per-user cache. Data whose sums are a
+/// known dataset's takes that dataset's name and class names; other data is named after its folder or file and
+/// has digit class names, unless the caller names them.
+/// </summary>
 public static class MnistLoader
 {
     public static MnistDataset LoadFolder(string folder, string? name = null, IReadOnlyList<string>? classNames = null)
     {
+        folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         if (!Directory.Exists(folder))
             throw new MnistException("DataPathNotFound", MnistErrorKind.NotFound, $"Data folder '{folder}' does not exist.", folder);
         var paths = MnistFiles.All.ToDictionary(f => f, f => MnistFiles.Locate(folder, f) ?? throw new MnistException(
             "DataFileNotFound", MnistErrorKind.NotFound,
             $"Data folder '{folder}' has no '{f.Name}' (also looked for '{f.AltName}' and .gz versions).", folder));
-        classNames ??= MnistDataset.DigitClassNames;
+        int classCount = classNames?.Count ?? DatasetCatalog.DigitClassNames.Count;
 
         var checksums = new Dictionary<string, string>();
-        MnistSplit ReadSplit(string splitName, MnistFiles.KnownFile imagesFile, MnistFiles.KnownFile labelsFile)
+        (IdxReader.ImageFile Images, byte[] Labels) ReadSplit(string splitName, MnistFiles.KnownFile imagesFile, MnistFiles.KnownFile labelsFile)
         {
             var images = IdxReader.ReadImages(paths[imagesFile]);
-            var labelFile = IdxReader.ReadLabels(paths[labelsFile], classNames.Count);
+            var labelFile = IdxReader.ReadLabels(paths[labelsFile], classCount);
             var labels = labelFile.Labels;
             if (images.Count != labels.Length)
                 throw new MnistException("DataCountMismatch", MnistErrorKind.InvalidData,
@@ -27,24 +32,30 @@ public static class MnistLoader
                 checksums[imagesFile.Name] = images.Sha256;
                 checksums[labelsFile.Name] = labelFile.Sha256;
             }
-            return new MnistSplit(splitName, images.Rows, images.Columns, images.Pixels, labels, classNames);
+            return (images, labels);
         }
 
         var trainTask = Task.Run(() => ReadSplit("Train", MnistFiles.TrainImages, MnistFiles.TrainLabels));
-        var test = ReadSplit("Test", MnistFiles.TestImages, MnistFiles.TestLabels);
-        var train = trainTask.GetAwaiter().GetResult();
-        return new MnistDataset(name ?? GuessName(classNames), Path.GetFullPath(folder), train, test, checksums);
+        var (testImages, testLabels) = ReadSplit("Test", MnistFiles.TestImages, MnistFiles.TestLabels);
+        var (trainImages, trainLabels) = trainTask.GetAwaiter().GetResult();
+        var known = DatasetCatalog.Recognise(checksums);
+        var names = classNames ?? known?.ClassNames ?? DatasetCatalog.DigitClassNames;
+        return new MnistDataset(name ?? known?.Name ?? Path.GetFileName(folder), folder,
+            new MnistSplit("Train", trainImages.Rows, trainImages.Columns, trainImages.Pixels, trainLabels, names),
+            new MnistSplit("Test", testImages.Rows, testImages.Columns, testImages.Pixels, testLabels, names), checksums);
     }
 
     public static MnistDataset LoadNpz(string path, string? name = null, IReadOnlyList<string>? classNames = null)
     {
-        classNames ??= MnistDataset.DigitClassNames;
-        var (trainImages, trainLabels) = NpzReader.ReadSplit(path, "train", classNames.Count);
-        var (testImages, testLabels) = NpzReader.ReadSplit(path, "test", classNames.Count);
+        int classCount = classNames?.Count ?? DatasetCatalog.DigitClassNames.Count;
+        var (trainImages, trainLabels) = NpzReader.ReadSplit(path, "train", classCount);
+        var (testImages, testLabels) = NpzReader.ReadSplit(path, "test", classCount);
         var checksums = new Dictionary<string, string> { [Path.GetFileName(path)] = MnistFiles.Sha256Hex(path) };
-        return new MnistDataset(name ?? GuessName(classNames), Path.GetFullPath(path),
-            new MnistSplit("Train", 28, 28, trainImages.Pixels, trainLabels, classNames),
-            new MnistSplit("Test", 28, 28, testImages.Pixels, testLabels, classNames), checksums);
+        var known = DatasetCatalog.Recognise(checksums);
+        var names = classNames ?? known?.ClassNames ?? DatasetCatalog.DigitClassNames;
+        return new MnistDataset(name ?? known?.Name ?? Path.GetFileNameWithoutExtension(path), Path.GetFullPath(path),
+            new MnistSplit("Train", 28, 28, trainImages.Pixels, trainLabels, names),
+            new MnistSplit("Test", 28, 28, testImages.Pixels, testLabels, names), checksums);
     }
 
     /// <summary>Loads from a folder or an .npz file, whichever the path is.</summary>
@@ -61,25 +72,29 @@ public static class MnistLoader
     }
 
     /// <summary>
-    /// Loads the cached MNIST files, checking each against its published SHA-256. A file that fails the check
-    /// is reported, never used.
+    /// Loads a known dataset's cached files (<paramref name="cacheRoot"/> is the cache folder; the dataset's own
+    /// folder is found in it), checking each against its published SHA-256. A file that fails the check is
+    /// reported, never used.
     /// </summary>
-    public static MnistDataset LoadCache(string cacheFolder, string? name = null, IReadOnlyList<string>? classNames = null)
+    public static MnistDataset LoadCache(string cacheRoot, DatasetInfo? dataset = null, string? name = null, IReadOnlyList<string>? classNames = null)
     {
-        var dataset = LoadFolder(cacheFolder, name ?? "mnist", classNames);
-        foreach (var file in MnistFiles.All)
+        dataset ??= DatasetCatalog.Mnist;
+        var folder = dataset.CacheFolderIn(cacheRoot);
+        var loaded = LoadFolder(folder, name ?? dataset.Name, classNames ?? dataset.ClassNames);
+        foreach (var file in dataset.Files.Where(f => !string.IsNullOrEmpty(f.Sha256)))
         {
-            if (dataset.Checksums[file.Name] != file.Sha256)
+            if (loaded.Checksums[file.Name] != file.Sha256)
                 throw new MnistException("DataChecksumMismatch", MnistErrorKind.InvalidData,
-                    $"Cached file '{MnistFiles.Locate(cacheFolder, file)}' does not match the published SHA-256 {file.Sha256}; delete it to download it again.",
-                    cacheFolder);
+                    $"Cached file '{MnistFiles.Locate(folder, file)}' does not match the published SHA-256 {file.Sha256} of {dataset.Name}; delete it to download it again.",
+                    MnistFiles.Locate(folder, file));
         }
-        return dataset;
+        return loaded;
     }
 
-    public static bool CacheIsComplete(string cacheFolder) =>
-        MnistFiles.All.All(f => File.Exists(Path.Combine(cacheFolder, f.Name)));
-
-    private static string GuessName(IReadOnlyList<string> classNames) =>
-        ReferenceEquals(classNames, MnistDataset.FashionClassNames) ? "fashion-mnist" : "mnist";
+    public static bool CacheIsComplete(string cacheRoot, DatasetInfo? dataset = null)
+    {
+        dataset ??= DatasetCatalog.Mnist;
+        var folder = dataset.CacheFolderIn(cacheRoot);
+        return dataset.Files.All(f => MnistFiles.Locate(folder, f) is not null);
+    }
 }

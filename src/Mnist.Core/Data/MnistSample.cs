@@ -1,32 +1,49 @@
 namespace Mnist.Core.Data;
 
-/// <summary>One image of a split with its label: what the notebook looks at as x_train[i], y_train[i].</summary>
+/// <summary>
+/// One image of a split with its label and where it came from: what the notebook looks at as x_train[i], y_train[i].
+/// It carries its own pixels, so any model can predict it, and its dataset's identity and class names, so a
+/// prediction knows whether its label is comparable.
+/// </summary>
 public sealed class MnistSample
 {
-    public MnistSample(string split, int index, int label, string className, int rows, int columns, byte[] pixels)
+    public MnistSample(string split, int index, int label, IReadOnlyList<string> classNames, int rows, int columns, byte[] pixels,
+        DataIdentity? data = null)
     {
+        if (label < 0 || label >= classNames.Count)
+            throw new MnistException("LabelOutOfRange", MnistErrorKind.InvalidArgument,
+                $"Label {label} is not one of the {classNames.Count} classes.", label);
+        if (pixels.Length != rows * columns)
+            throw new MnistException("PixelCountMismatch", MnistErrorKind.InvalidArgument,
+                $"A {rows}x{columns} image has {rows * columns} pixels; got {pixels.Length}.", pixels.Length);
         Split = split;
         Index = index;
         Label = label;
-        ClassName = className;
+        ClassNames = classNames;
         Rows = rows;
         Columns = columns;
         Pixels = pixels;
+        Data = data;
     }
 
-    public static MnistSample From(MnistSplit split, int index)
-    {
-        var pixels = split.GetImage(index);
-        int label = split.Labels[index];
-        return new MnistSample(split.Name, index, label, split.ClassNames[label], split.Rows, split.Columns, pixels);
-    }
+    public static MnistSample From(MnistSplit split, int index) =>
+        new(split.Name, index, split.Labels[index], split.ClassNames, split.Rows, split.Columns, split.GetImage(index), split.Data);
 
     public string Split { get; }
     public int Index { get; }
     public int Label { get; }
-    public string ClassName { get; }
+    public string ClassName => ClassNames[Label];
+
+    /// <summary>The classes of the dataset the sample came from, in label order.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The dataset the sample came from (name, checksums, class names, split sizes).</summary>
+    public DataIdentity? Data { get; }
+
+    public string? DatasetName => Data?.Name;
     public int Rows { get; }
     public int Columns { get; }
+    public string Shape => $"{Rows}x{Columns}";
 
     /// <summary>Row-major, one byte per pixel, 0 = background, 255 = full ink.</summary>
     public byte[] Pixels { get; }
@@ -40,5 +57,5 @@ public sealed class MnistSample
     /// <summary>The pixel at row r, column c.</summary>
     public byte this[int row, int column] => Pixels[row * Columns + column];
 
-    public override string ToString() => $"{Split}[{Index}]: {ClassName}";
+    public override string ToString() => $"{DatasetName ?? "data"} {Split}[{Index}]: {ClassName}";
 }

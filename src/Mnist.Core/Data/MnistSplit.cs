@@ -33,6 +33,11 @@ public sealed class MnistSplit
     }
 
     public string Name { get; }
+
+    /// <summary>The dataset this split belongs to (set when the dataset is made).</summary>
+    public DataIdentity? Data { get; private set; }
+
+    public string? DatasetName => Data?.Name;
     public int Count => Labels.Length;
     public int Rows { get; }
     public int Columns { get; }
@@ -74,9 +79,23 @@ public sealed class MnistSplit
     }
 
     /// <summary>The same images with another label encoding; the pixel data and tensors are shared.</summary>
-    public MnistSplit WithEncoding(LabelEncoding encoding)
+    public MnistSplit WithEncoding(LabelEncoding encoding) => encoding == LabelEncoding ? this : SharedCopy(encoding);
+
+    /// <summary>This split as part of the dataset <paramref name="identity"/> (a shared copy if it belongs to another).</summary>
+    internal MnistSplit Of(DataIdentity identity)
     {
-        if (encoding == LabelEncoding) return this;
+        lock (_tensorLock)
+        {
+            if (Data is null) Data = identity;
+            if (Data.Equals(identity)) return this;
+        }
+        var copy = SharedCopy(LabelEncoding);
+        copy.Data = identity;
+        return copy;
+    }
+
+    private MnistSplit SharedCopy(LabelEncoding encoding)
+    {
         var copy = new MnistSplit(Name, Rows, Columns, Pixels, Labels, ClassNames, encoding);
         lock (_tensorLock)
         {

@@ -14,7 +14,7 @@ public static class Evaluator
     internal const int ChunkSize = 2000;
 
     /// <summary>Loss (mean cross-entropy), confusion matrix and per-class metrics on every image of the split.</summary>
-    public static MnistEvaluation Evaluate(MnistModel model, MnistSplit split, string? dataName = null,
+    public static MnistEvaluation Evaluate(MnistModel model, MnistSplit split,
         IProgress<EvaluationProgress>? progress = null, CancellationToken cancel = default)
     {
         CheckFits(model, split);
@@ -26,7 +26,12 @@ public static class Evaluator
             matrix[r] = new int[classes];
             for (int c = 0; c < classes; c++) matrix[r][c] = (int)pairCounts[r * classes + c];
         }
-        return new MnistEvaluation(split.Count == 0 ? 0 : lossSum / split.Count, matrix, split.ClassNames, split.Name, dataName);
+        return new MnistEvaluation(split.Count == 0 ? 0 : lossSum / split.Count, matrix, split.ClassNames, split.Name, split.DatasetName)
+        {
+            Model = model.Name,
+            ModelFile = model.FilePath,
+            Data = split.Data,
+        };
     }
 
     /// <summary>Summed loss and (true, predicted) pair counts over the given rows, read from the tensors once.</summary>
@@ -52,11 +57,8 @@ public static class Evaluator
         return (lossSum.item<double>(), pairs.data<long>().ToArray());
     }
 
-    public static void CheckFits(MnistModel model, MnistSplit split)
-    {
-        if (split.Rows != model.Spec.InputRows || split.Columns != model.Spec.InputColumns || split.ClassCount != model.Spec.Classes)
-            throw new MnistException("ModelDataMismatch", MnistErrorKind.InvalidArgument,
-                $"The model takes {model.Spec.InputRows}x{model.Spec.InputColumns} images in {model.Spec.Classes} classes; " +
-                $"the {split.Name} split has {split.Rows}x{split.Columns} images in {split.ClassCount} classes.", split.Name);
-    }
+    /// <summary>Refuses a split of another image shape or other classes than the model's (never a silent, meaningless score).</summary>
+    public static void CheckFits(MnistModel model, MnistSplit split) =>
+        model.CheckData($"{split.DatasetName ?? "data"} ({split.Name})", split.Rows, split.Columns, split.ClassNames,
+            split.DatasetName ?? split.Name, forTraining: false);
 }

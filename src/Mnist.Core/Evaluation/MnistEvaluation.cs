@@ -25,6 +25,13 @@ public sealed class MnistEvaluation
     public int Errors => Count - Correct;
     public string Split { get; }
     public string? DataName { get; }
+
+    /// <summary>The name of the model that was scored (see MnistModel.Name), and its file when it has one.</summary>
+    public string? Model { get; init; }
+    public string? ModelFile { get; init; }
+
+    /// <summary>The data it was scored on: name, checksums, class names, split sizes.</summary>
+    public Data.DataIdentity? Data { get; init; }
     public DateTimeOffset When { get; init; } = DateTimeOffset.Now;
 
     /// <summary>Rows are true classes, columns predicted classes.</summary>
@@ -62,5 +69,5 @@ public sealed class MnistEvaluation
         return new ClassMetrics(c, ClassNames[c], support, predicted, correct, precision, recall, f1);
     }
 
-    public override string ToString() => $"accuracy {Accuracy:F4}, loss {Loss:F4} on {Count:N0} {Split} images";
+    public override string ToString() => $"{Model}: accuracy {Accuracy:F4}, loss {Loss:F4} on {Count:N0} {DataName} {Split} images";
 }

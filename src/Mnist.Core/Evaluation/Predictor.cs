@@ -6,15 +6,19 @@ using static TorchSharp.torch;
 
 namespace Mnist.Core.Evaluation;
 
-/// <summary>Softmax probabilities and the predicted class for chosen images.</summary>
+/// <summary>
+/// Softmax probabilities and the predicted class for chosen images, named from the model's own class names. An
+/// image's true label is reported (and IsCorrect with it) only when it comes from data with the model's classes.
+/// </summary>
 public static class Predictor
 {
     public static IEnumerable<MnistPrediction> PredictSplit(MnistModel model, MnistSplit split, IReadOnlyList<int>? indices = null,
         CancellationToken cancel = default)
     {
-        Evaluator.CheckFits(model, split);
+        CheckShape(model, split.Rows, split.Columns, split.DatasetName ?? split.Name);
         if (indices is not null)
             foreach (var index in indices) split.CheckIndex(index);
+        bool sameClasses = split.ClassNames.SequenceEqual(model.ClassNames);
         int total = indices?.Count ?? split.Count;
         for (int start = 0; start < total; start += Evaluator.ChunkSize)
         {
@@ -30,35 +34,78 @@ public static class Predictor
             for (int i = 0; i < rows.Length; i++)
             {
                 int row = rows[i];
-                yield return Build(model, probabilities.AsSpan(i * model.Spec.Classes, model.Spec.Classes), split.ClassNames) with
+                yield return Build(model, probabilities.AsSpan(i * model.Spec.Classes, model.Spec.Classes)) with
                 {
                     Index = row,
                     Split = split.Name,
-                    Label = split.Labels[row],
+                    DatasetName = split.DatasetName,
+                    Label = sameClasses ? split.Labels[row] : null,
+                    TrueClassName = split.ClassNames[split.Labels[row]],
                     Pixels = split.GetImage(row),
                 };
             }
         }
     }
 
-    /// <summary>Predicts one image given as bytes (0 = background, 255 = ink), row-major.</summary>
-    public static MnistPrediction PredictPixels(MnistModel model, ReadOnlySpan<byte> pixels, IReadOnlyList<string>? classNames = null)
+    /// <summary>Predicts samples on their own pixels, whichever dataset they came from.</summary>
+    public static IEnumerable<MnistPrediction> PredictSamples(MnistModel model, IReadOnlyList<MnistSample> samples, CancellationToken cancel = default)
     {
-        int size = model.Spec.InputRows * model.Spec.InputColumns;
+        foreach (var sample in samples) CheckShape(model, sample.Rows, sample.Columns, sample.DatasetName ?? "the sample");
+        int size = model.InputRows * model.InputColumns;
+        for (int start = 0; start < samples.Count; start += Evaluator.ChunkSize)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int length = Math.Min(Evaluator.ChunkSize, samples.Count - start);
+            var input = new float[length * size];
+            for (int i = 0; i < length; i++)
+            {
+                var pixels = samples[start + i].Pixels;
+                for (int p = 0; p < size; p++) input[i * size + p] = pixels[p] / 255f;
+            }
+            float[] probabilities;
+            using (var scope = NewDisposeScope())
+                probabilities = Probabilities(model, tensor(input, new long[] { length, size }));
+            for (int i = 0; i < length; i++)
+            {
+                var sample = samples[start + i];
+                yield return Build(model, probabilities.AsSpan(i * model.Spec.Classes, model.Spec.Classes)) with
+                {
+                    Index = sample.Index,
+                    Split = sample.Split,
+                    DatasetName = sample.DatasetName,
+                    Label = sample.ClassNames.SequenceEqual(model.ClassNames) ? sample.Label : null,
+                    TrueClassName = sample.ClassName,
+                    Pixels = sample.Pixels,
+                };
+            }
+        }
+    }
+
+    /// <summary>Predicts one image given as bytes (0 = background, 255 = ink), row-major.</summary>
+    public static MnistPrediction PredictPixels(MnistModel model, ReadOnlySpan<byte> pixels)
+    {
+        int size = model.InputRows * model.InputColumns;
         if (pixels.Length != size)
             throw new MnistException("PixelCountMismatch", MnistErrorKind.InvalidArgument,
-                $"An image for this model has {size} pixels ({model.Spec.InputRows}x{model.Spec.InputColumns}); got {pixels.Length}.", pixels.Length);
+                $"An image for this model has {size} pixels ({model.InputShape}); got {pixels.Length}.", pixels.Length);
         var input = new float[size];
         for (int i = 0; i < size; i++) input[i] = pixels[i] / 255f;
         float[] probabilities;
         using (var scope = NewDisposeScope())
             probabilities = Probabilities(model, tensor(input, new long[] { 1, size }));
-        return Build(model, probabilities, classNames ?? MnistDataset.DigitClassNames) with { Pixels = pixels.ToArray() };
+        return Build(model, probabilities) with { Pixels = pixels.ToArray() };
     }
 
     /// <summary>Predicts a picture file (PNG, JPEG, ...), prepared the way MNIST's digits were.</summary>
-    public static MnistPrediction PredictFile(MnistModel model, string path, IReadOnlyList<string>? classNames = null) =>
-        PredictPixels(model, DigitImageFile.Prepare(path), classNames) with { File = path };
+    public static MnistPrediction PredictFile(MnistModel model, string path) =>
+        PredictPixels(model, DigitImageFile.Prepare(path)) with { File = path };
+
+    private static void CheckShape(MnistModel model, int rows, int columns, string dataName)
+    {
+        if (rows != model.InputRows || columns != model.InputColumns)
+            throw new MnistException("ModelDataMismatch", MnistErrorKind.InvalidArgument,
+                $"Model '{model.Name}' takes {model.InputShape} images; {dataName} has {rows}x{columns} images.", dataName);
+    }
 
     private static float[] Probabilities(MnistModel model, Tensor x)
     {
@@ -66,7 +113,7 @@ public static class Predictor
         return nn.functional.softmax(model.Network.forward(x), 1).data<float>().ToArray();
     }
 
-    private static MnistPrediction Build(MnistModel model, ReadOnlySpan<float> probabilities, IReadOnlyList<string> classNames)
+    private static MnistPrediction Build(MnistModel model, ReadOnlySpan<float> probabilities)
     {
         int best = 0;
         for (int c = 1; c < probabilities.Length; c++)
@@ -76,9 +123,10 @@ public static class Predictor
         return new MnistPrediction
         {
             Predicted = best,
-            PredictedName = best < classNames.Count ? classNames[best] : best.ToString(),
+            PredictedName = model.ClassNames[best],
             Confidence = probabilities[best],
             Probabilities = asDouble,
+            Model = model.Name,
         };
     }
 }

@@ -7,18 +7,26 @@ using static TorchSharp.torch;
 namespace Mnist.Core.Modeling;
 
 /// <summary>
-/// A classifier and everything known about it: how it was built, how it was trained, on what, and how it scored.
+/// A classifier and everything known about it: how it was built, what it classifies (class names, image shape),
+/// what it was trained on (the data's identity, not the data), how training went and how it last scored.
 /// The network outputs logits; probabilities are its softmax, and the loss is categorical cross-entropy.
+/// It changes only through its own methods.
 /// </summary>
 public sealed class MnistModel : IDisposable
 {
     private readonly List<EpochRecord> _history = new();
     private optim.Optimizer? _optimizer;
 
-    public MnistModel(ModelSpec spec)
+    public MnistModel(ModelSpec spec, IReadOnlyList<string>? classNames = null, string? name = null)
     {
         spec.Validate();
+        classNames ??= DatasetCatalog.DefaultClassNames(spec.Classes);
+        if (classNames.Count != spec.Classes)
+            throw new MnistException("InvalidModelSpec", MnistErrorKind.InvalidArgument,
+                $"ClassNames: the model has {spec.Classes} classes but {classNames.Count} class names were given.", "ClassNames");
         Spec = spec;
+        ClassNames = classNames.ToArray();
+        Name = string.IsNullOrWhiteSpace(name) ? DefaultName(spec) : name;
         Generator = new Generator((ulong)spec.Seed);
         (Network, Layers) = NetworkBuilder.Build(spec, Generator);
         TrainableParameterCount = Network.parameters().Sum(p => p.numel());
@@ -27,7 +35,9 @@ public sealed class MnistModel : IDisposable
         Network.eval();
     }
 
-    public ModelSpec Spec { get; }
+    /// <summary>A short name for tables and evaluations: the architecture, its hidden layers and the seed.</summary>
+    public string Name { get; private set; }
+    public ModelSpec Spec { get; private set; }
     public Architecture Architecture => Spec.Architecture;
     public IReadOnlyList<LayerInfo> Layers { get; }
     /// <summary>All parameters, counted as Keras does: trainable weights plus batch norm's moving statistics.</summary>
@@ -38,25 +48,34 @@ public sealed class MnistModel : IDisposable
     public double LearningRate => Spec.LearningRate;
     public string Loss => "categorical_crossentropy";
     public long Seed => Spec.Seed;
+
+    /// <summary>What the model's outputs mean, in output order: predictions are named from these.</summary>
+    public IReadOnlyList<string> ClassNames { get; private set; }
+    public int InputRows => Spec.InputRows;
+    public int InputColumns => Spec.InputColumns;
+    public string InputShape => $"{Spec.InputRows}x{Spec.InputColumns}";
+
     public bool IsTrained => _history.Count > 0;
     public int EpochsTrained => _history.Count;
     public IReadOnlyList<EpochRecord> History => _history;
 
-    /// <summary>The dataset the model was last trained on; Test-MnistModel uses its test split by default.</summary>
-    public MnistDataset? TrainedOn { get; internal set; }
+    /// <summary>The data the model was last trained on: name, checksums, class names and split sizes (never the data itself).</summary>
+    public DataIdentity? TrainingData { get; private set; }
 
-    /// <summary>Checksums of the training data, kept when the model is saved and re-imported.</summary>
-    public IReadOnlyDictionary<string, string> DataChecksums { get; internal set; } = new Dictionary<string, string>();
+    /// <summary>The span of epochs the current learning-rate schedule was planned over (continued by the next training).</summary>
+    public SchedulePlan? SchedulePlan { get; private set; }
 
-    public string? DataName { get; internal set; }
-    public MnistEvaluation? LastEvaluation { get; set; }
-    public DateTimeOffset Created { get; internal set; } = DateTimeOffset.Now;
+    public MnistEvaluation? LastEvaluation { get; private set; }
+
+    /// <summary>The accuracy of the last evaluation, if any.</summary>
+    public double? Accuracy => LastEvaluation?.Accuracy;
+    public DateTimeOffset Created { get; private set; } = DateTimeOffset.Now;
 
     /// <summary>Where the model was imported from or last exported to, when it was.</summary>
-    public string? FilePath { get; internal set; }
+    public string? FilePath { get; private set; }
 
-    public nn.Module<Tensor, Tensor> Network { get; }
-    public Generator Generator { get; }
+    internal nn.Module<Tensor, Tensor> Network { get; }
+    internal Generator Generator { get; }
 
     /// <summary>The optimizer keeps its state (Adam's moments) across calls, so training can continue.</summary>
     internal optim.Optimizer OptimizerInstance => _optimizer ??= CreateOptimizer();
@@ -64,16 +83,105 @@ public sealed class MnistModel : IDisposable
     /// <summary>Whether the optimizer exists yet (it is created by the first training step, or by a loaded state).</summary>
     internal bool HasOptimizer => _optimizer is not null;
 
-    internal void AddHistory(EpochRecord record) => _history.Add(record);
-
-    internal void RestoreHistory(IEnumerable<EpochRecord> records)
-    {
-        _history.Clear();
-        _history.AddRange(records);
-    }
-
     /// <summary>The Keras-style summary table.</summary>
     public string Summary => ModelSummary.Format(this);
+
+    /// <summary>Restarts the model's random generator (dropout masks, shuffling) from a new seed; Seed says so after.</summary>
+    public void Reseed(long seed)
+    {
+        if (seed < 0) throw new MnistException("InvalidSeed", MnistErrorKind.InvalidArgument, $"A seed is 0 or more, not {seed}.", seed);
+        Generator.manual_seed(seed);
+        Spec = Spec with { Seed = seed };
+    }
+
+    public void Rename(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new MnistException("InvalidModelName", MnistErrorKind.InvalidArgument, "A model name cannot be empty.", name);
+        Name = name;
+    }
+
+    /// <summary>Keeps an evaluation as the model's last one (Test-MnistModel does this).</summary>
+    public void RecordEvaluation(MnistEvaluation evaluation) => LastEvaluation = evaluation;
+
+    /// <summary>
+    /// Refuses data this model cannot be trained or scored on: another image shape, or other classes. An untrained
+    /// model with the right number of classes is not yet committed to any names and accepts them.
+    /// </summary>
+    public void CheckData(string dataName, int rows, int columns, IReadOnlyList<string> classNames, object? target, bool forTraining)
+    {
+        if (rows != InputRows || columns != InputColumns)
+            throw new MnistException("ModelDataMismatch", MnistErrorKind.InvalidArgument,
+                $"Model '{Name}' takes {InputShape} images; the data '{dataName}' has {rows}x{columns} images.", target);
+        if (classNames.SequenceEqual(ClassNames)) return;
+        if (forTraining && !IsTrained && classNames.Count == ClassNames.Count) return;
+        throw new MnistException("ModelClassesMismatch", MnistErrorKind.InvalidArgument,
+            $"Model '{Name}' classifies {Describe(ClassNames)}; the data '{dataName}' has the classes {Describe(classNames)}. " +
+            "Scores across different classes would be meaningless.", target);
+    }
+
+    private static string Describe(IReadOnlyList<string> names) =>
+        names.Count <= 10 ? $"[{string.Join(", ", names)}]" : $"[{string.Join(", ", names.Take(10))}, ... ({names.Count} classes)]";
+
+    /// <summary>
+    /// Training starts on this data: the model takes its class names (if untrained), its identity and a schedule plan.
+    /// Returns what to put back if not one epoch completes.
+    /// </summary>
+    internal Action BeginTrainingOn(DataIdentity data, int epochs)
+    {
+        var (classNames, trainingData, previousPlan) = (ClassNames, TrainingData, SchedulePlan);
+        Action undo = () => (ClassNames, TrainingData, SchedulePlan) = (classNames, trainingData, previousPlan);
+        if (!IsTrained) ClassNames = data.ClassNames.ToArray();
+        TrainingData = data;
+        int trained = EpochsTrained;
+        SchedulePlan = SchedulePlan is { } plan && plan.EndEpoch > trained
+            ? plan with { EndEpoch = Math.Max(plan.EndEpoch, trained + epochs) }
+            : new SchedulePlan(trained, trained + epochs);
+        return undo;
+    }
+
+    internal void AddHistory(EpochRecord record) => _history.Add(record);
+
+    internal void SetLearningRate(double rate)
+    {
+        foreach (var group in OptimizerInstance.ParamGroups) group.LearningRate = rate;
+    }
+
+    /// <summary>The state a training can be rolled back to: weights, optimizer state, generator and History.</summary>
+    internal TrainingSnapshot CaptureTrainingState() => TrainingSnapshot.Capture(this);
+
+    internal void RestoreTrainingState(TrainingSnapshot snapshot)
+    {
+        snapshot.RestoreInto(this);
+        _history.RemoveRange(snapshot.HistoryCount, _history.Count - snapshot.HistoryCount);
+    }
+
+    internal void WriteOptimizerState(Stream stream)
+    {
+        if (OptimizerInstance is not TorchSharp.Modules.OptimizerHelper optimizer) return;
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        optimizer.save_state_dict(writer);
+    }
+
+    internal void ReadOptimizerState(Stream stream)
+    {
+        if (OptimizerInstance is not TorchSharp.Modules.OptimizerHelper optimizer) return;
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        optimizer.load_state_dict(reader);
+    }
+
+    /// <summary>What a model file restores besides the weights (see Persistence.ModelFile).</summary>
+    internal void RestoreRecord(IEnumerable<EpochRecord> history, MnistEvaluation? lastEvaluation, DataIdentity? trainingData,
+        SchedulePlan? plan, DateTimeOffset created)
+    {
+        _history.Clear();
+        _history.AddRange(history);
+        LastEvaluation = lastEvaluation;
+        TrainingData = trainingData;
+        SchedulePlan = plan;
+        Created = created;
+    }
+
+    internal void SetFilePath(string path) => FilePath = path;
 
     private optim.Optimizer CreateOptimizer()
     {
@@ -88,13 +196,14 @@ public sealed class MnistModel : IDisposable
         };
     }
 
-    internal void SetLearningRate(double rate)
+    private static string DefaultName(ModelSpec spec)
     {
-        foreach (var group in OptimizerInstance.ParamGroups) group.LearningRate = rate;
+        var shape = spec.Architecture == Architecture.Mlp ? "-" + string.Join("-", spec.HiddenUnits) : "";
+        return $"{spec.Architecture.ToString().ToLowerInvariant()}{shape}#{spec.Seed}";
     }
 
     public override string ToString() =>
-        $"{Architecture} model, {ParameterCount:N0} parameters, {(IsTrained ? $"trained {EpochsTrained} epochs" : "untrained")}";
+        $"{Name}: {Architecture}, {ParameterCount:N0} parameters, {(IsTrained ? $"trained {EpochsTrained} epochs on {TrainingData?.Name}" : "untrained")}";
 
     public void Dispose()
     {
@@ -102,4 +211,10 @@ public sealed class MnistModel : IDisposable
         Network.Dispose();
         Generator.Dispose();
     }
+}
+
+/// <summary>The zero-based epochs [StartEpoch, EndEpoch) a learning-rate schedule spans.</summary>
+public sealed record SchedulePlan(int StartEpoch, int EndEpoch)
+{
+    public int Epochs => EndEpoch - StartEpoch;
 }

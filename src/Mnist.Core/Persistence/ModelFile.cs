@@ -15,7 +15,7 @@ namespace Mnist.Core.Persistence;
 /// </summary>
 public static class ModelFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     public const string Kind = "Mnist.Model";
     private const string MetadataEntry = "model.json";
     private const string WeightsEntry = "weights.bin";
@@ -38,7 +38,7 @@ public static class ModelFile
     public static void Save(MnistModel model, string path, bool overwrite)
     {
         AtomicFile.Write(path, stream => Write(model, stream), overwrite);
-        model.FilePath = System.IO.Path.GetFullPath(path);
+        model.SetFilePath(System.IO.Path.GetFullPath(path));
     }
 
     public static void Write(MnistModel model, Stream stream)
@@ -56,11 +56,10 @@ public static class ModelFile
             JsonSerializer.Serialize(entry, metadata, Json);
         using (var entry = zip.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open())
             entry.Write(weights);
-        if (model.HasOptimizer && model.OptimizerInstance is TorchSharp.Modules.OptimizerHelper optimizer)
+        if (model.HasOptimizer)
         {
             using var entry = zip.CreateEntry(OptimizerEntry, CompressionLevel.Fastest).Open();
-            using var writer = new BinaryWriter(entry);
-            optimizer.save_state_dict(writer);
+            model.WriteOptimizerState(entry);
         }
         using (var entry = zip.CreateEntry(GeneratorEntry, CompressionLevel.Fastest).Open())
         using (var state = model.Generator.get_state())
@@ -92,7 +91,7 @@ public static class ModelFile
                     $"'{full}': its weights do not fit the architecture it describes ({metadata.Spec.Architecture}): {e.Message}", path, e);
             }
             RestoreTrainingState(model, zip, full);
-            model.FilePath = full;
+            model.SetFilePath(full);
             return model;
         }
         catch (InvalidDataException e)
@@ -110,11 +109,8 @@ public static class ModelFile
     {
         try
         {
-            if (zip.GetEntry(OptimizerEntry) is not null && model.OptimizerInstance is TorchSharp.Modules.OptimizerHelper optimizer)
-            {
-                using var reader = new BinaryReader(new MemoryStream(ReadEntry(zip, OptimizerEntry, path)));
-                optimizer.load_state_dict(reader);
-            }
+            if (zip.GetEntry(OptimizerEntry) is not null)
+                model.ReadOptimizerState(new MemoryStream(ReadEntry(zip, OptimizerEntry, path)));
             if (zip.GetEntry(GeneratorEntry) is not null)
             {
                 var state = ReadEntry(zip, GeneratorEntry, path);

@@ -1,156 +1,159 @@
-using System.Diagnostics;
 using Mnist.Core.Data;
 using Mnist.Core.Evaluation;
 using Mnist.Core.Modeling;
-using Mnist.Core.Persistence;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Mnist.Core.Training;
 
 /// <summary>
-/// Keras' fit(): mini-batches cut by index from the split's one preloaded tensor, a dispose scope per batch,
-/// metrics accumulated on tensors and read once per epoch.
+/// Keras' fit(): a short loop over epochs and batches that calls its callbacks. Mini-batches are cut by index from
+/// the split's one preloaded tensor, with a dispose scope per batch; metrics accumulate on tensors and are read
+/// once per epoch. Before each epoch the model's training state is captured; an epoch that does not finish
+/// (cancelled, timed out, failed) is undone, so the model is always as after its last completed epoch.
 /// </summary>
 public static class Trainer
 {
+    /// <summary>Trains on the dataset's Train split with progress and a per-epoch action; returns the completed epochs.</summary>
     public static IReadOnlyList<EpochRecord> Fit(MnistModel model, MnistDataset data, TrainingOptions options,
         IProgress<TrainingProgress>? progress = null, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
     {
-        options.Validate();
-        var split = data.Train;
-        Evaluator.CheckFits(model, split);
-        if (options.ThreadCount is int threads) torch.set_num_threads(threads);
+        var callbacks = new List<ITrainingCallback>();
+        if (progress is not null) callbacks.Add(new Callbacks.ProgressReporter(progress, TimeSpan.Zero));
+        if (onEpoch is not null) callbacks.Add(new Callbacks.EpochEndAction((record, _) => onEpoch(record)));
+        return Fit(model, data.Train, options, callbacks, cancel).Epochs;
+    }
 
-        int trainCount = (int)(split.Count * (1 - options.ValidationSplit));
-        int validationCount = split.Count - trainCount;
+    public static TrainingResult Fit(MnistModel model, MnistSplit train, TrainingOptions options,
+        IEnumerable<ITrainingCallback>? callbacks = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        var data = train.Data ?? throw new MnistException("InvalidDataArgument", MnistErrorKind.InvalidArgument,
+            $"The {train.Name} split does not belong to a dataset; load data with Import-MnistData.", train.Name);
+        model.CheckData(data.Name, train.Rows, train.Columns, train.ClassNames, data.Name, forTraining: true);
+
+        int trainCount = (int)(train.Count * (1 - options.ValidationSplit));
+        int validationCount = train.Count - trainCount;
         if (trainCount < 1 || (options.ValidationSplit > 0 && validationCount < 1))
             throw new MnistException("InvalidTrainingOption", MnistErrorKind.InvalidArgument,
-                $"ValidationSplit {options.ValidationSplit} leaves {trainCount} training and {validationCount} validation images of {split.Count}.",
+                $"ValidationSplit {options.ValidationSplit} leaves {trainCount} training and {validationCount} validation images of {train.Count}.",
                 "ValidationSplit");
 
-        var features = split.Features;
-        var targets = split.TargetTensor;
-        var labels = split.LabelTensor;
+        using var threads = TorchThreads.Use(options.ThreadCount);
+        var features = train.Features;
+        var targets = train.TargetTensor;
+        var labels = train.LabelTensor;
         int batches = (trainCount + options.BatchSize - 1) / options.BatchSize;
+        using var lossSum = zeros(1, ScalarType.Float64);
+        using var correct = zeros(1, ScalarType.Int64);
+        long seen = 0;
+        var context = new TrainingContext(model, options, batches, trainCount,
+            () => seen == 0 ? (0, 0) : (lossSum.item<double>() / seen, (double)correct.item<long>() / seen));
+        var hooks = options.StandardCallbacks().Concat(callbacks ?? Enumerable.Empty<ITrainingCallback>()).ToList();
         var records = new List<EpochRecord>();
-        var optimizer = model.OptimizerInstance;
-        var best = (Accuracy: double.NegativeInfinity, Epoch: 0, State: (Dictionary<string, Tensor>?)null);
-        int firstEpoch = model.EpochsTrained + 1;
-        model.TrainedOn = data;
-        model.DataName = data.Name;
-        model.DataChecksums = data.Checksums;
+        (int Epoch, int Batch)? abandoned = null;
 
+        foreach (var hook in hooks) hook.OnTrainBegin(context);
+        var undoStart = model.BeginTrainingOn(data, options.Epochs);
+        var optimizer = model.OptimizerInstance;
         try
         {
-            for (int e = 0; e < options.Epochs; e++)
+            for (int epoch = context.FirstEpoch; epoch <= context.LastEpoch && !context.StopRequested; epoch++)
             {
-                int epoch = firstEpoch + e;
-                var rate = LearningRateFor(model.Spec, epoch - 1, firstEpoch - 1 + options.Epochs);
-                model.SetLearningRate(rate);
-                var clock = Stopwatch.StartNew();
-                model.Network.train();
-                using var lossSum = zeros(1, ScalarType.Float64);
-                using var correct = zeros(1, ScalarType.Int64);
-                using var order = options.Shuffle ? randperm(trainCount, generator: model.Generator) : arange(trainCount);
-                for (int b = 0; b < batches; b++)
+                context.StartEpoch(epoch);
+                foreach (var hook in hooks) hook.OnEpochBegin(context);
+                if (context.StopRequested) break;
+
+                using var before = model.CaptureTrainingState();
+                try
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    int start = b * options.BatchSize;
-                    int length = Math.Min(options.BatchSize, trainCount - start);
-                    var index = order.narrow(0, start, length);
-                    var x = features.index_select(0, index);
-                    var logits = model.Network.forward(x);
-                    var loss = nn.functional.cross_entropy(logits, targets.index_select(0, index));
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    using (no_grad())
+                    model.Network.train();
+                    lossSum.zero_();
+                    correct.zero_();
+                    seen = 0;
+                    using var order = options.Shuffle ? randperm(trainCount, generator: model.Generator) : arange(trainCount);
+                    for (int b = 0; b < batches; b++)
                     {
-                        lossSum.add_(loss.detach().to_type(ScalarType.Float64), alpha: length);
-                        correct.add_(logits.argmax(1).eq_(labels.index_select(0, index)).sum());
+                        cancel.ThrowIfCancellationRequested();
+                        context.StartBatch(b + 1);
+                        foreach (var hook in hooks) hook.OnBatchBegin(context);
+                        using (var scope = NewDisposeScope())
+                        {
+                            int start = b * options.BatchSize;
+                            int length = Math.Min(options.BatchSize, trainCount - start);
+                            var index = order.narrow(0, start, length);
+                            var x = features.index_select(0, index);
+                            var logits = model.Network.forward(x);
+                            var loss = nn.functional.cross_entropy(logits, targets.index_select(0, index));
+                            optimizer.zero_grad();
+                            loss.backward();
+                            optimizer.step();
+                            using (no_grad())
+                            {
+                                lossSum.add_(loss.detach().to_type(ScalarType.Float64), alpha: length);
+                                correct.add_(logits.argmax(1).eq_(labels.index_select(0, index)).sum());
+                            }
+                            seen += length;
+                        }
+                        foreach (var hook in hooks) hook.OnBatchEnd(context);
+                        if (context.AbandonRequested) break;
                     }
-                    progress?.Report(new TrainingProgress(epoch, firstEpoch - 1 + options.Epochs, b + 1, batches, clock.Elapsed.TotalSeconds));
-                }
+                    if (context.AbandonRequested)
+                    {
+                        abandoned = (epoch, context.Batch);
+                        model.RestoreTrainingState(before);
+                        break;
+                    }
 
-                double? valLoss = null, valAccuracy = null;
-                if (validationCount > 0)
-                {
-                    using var validationFeatures = features.narrow(0, trainCount, validationCount);
-                    using var validationLabels = labels.narrow(0, trainCount, validationCount);
-                    var (sum, pairs) = Evaluator.Accumulate(model, validationFeatures, validationLabels, model.Spec.Classes, null, cancel);
-                    valLoss = sum / validationCount;
-                    valAccuracy = (double)Enumerable.Range(0, model.Spec.Classes).Sum(c => pairs[c * model.Spec.Classes + c]) / validationCount;
+                    var record = Validate(model, features, labels, trainCount, validationCount, cancel) with
+                    {
+                        Epoch = epoch,
+                        Loss = lossSum.item<double>() / trainCount,
+                        Accuracy = (double)correct.item<long>() / trainCount,
+                        LearningRate = context.LearningRate,
+                        Seconds = context.EpochElapsed.TotalSeconds,
+                        Samples = trainCount,
+                    };
+                    model.Network.eval();
+                    context.LastEpochSeconds = record.Seconds;
+                    records.Add(record);
+                    foreach (var hook in hooks) hook.OnEpochEnd(context, record);
                 }
-                model.Network.eval();
-                var record = new EpochRecord
+                catch (Exception) when (model.EpochsTrained < epoch)
                 {
-                    Epoch = epoch,
-                    Loss = lossSum.item<double>() / trainCount,
-                    Accuracy = (double)correct.item<long>() / trainCount,
-                    ValLoss = valLoss,
-                    ValAccuracy = valAccuracy,
-                    LearningRate = rate,
-                    Seconds = clock.Elapsed.TotalSeconds,
-                    Samples = trainCount,
-                };
-                model.AddHistory(record);
-                records.Add(record);
-                onEpoch?.Invoke(record);
-
-                if (valAccuracy is double accuracy && accuracy > best.Accuracy)
-                {
-                    DisposeState(best.State);
-                    best = (accuracy, epoch, options.Patience is null ? null : CloneState(model));
-                    if (options.CheckpointPath is not null) ModelFile.Save(model, options.CheckpointPath, overwrite: true);
-                }
-                else if (options.Patience is int patience && epoch - best.Epoch >= patience)
-                {
-                    break;
+                    // The epoch did not complete (cancelled, failed): undo it, then let the exception go on.
+                    model.RestoreTrainingState(before);
+                    if (records.Count > 0 && records[^1].Epoch == epoch) records.RemoveAt(records.Count - 1);
+                    throw;
                 }
             }
-            if (best.State is not null && model.History[^1].Epoch != best.Epoch) LoadState(model, best.State);
+            foreach (var hook in hooks) hook.OnTrainEnd(context);
         }
         finally
         {
+            if (records.Count == 0) undoStart();
             model.Network.eval();
-            DisposeState(best.State);
+            foreach (var hook in hooks.OfType<IDisposable>()) hook.Dispose();
         }
-        return records;
+        return new TrainingResult { Epochs = records, StopReason = context.StopReason, AbandonedAt = abandoned };
     }
 
-    /// <summary>The rate for a zero-based epoch under the spec's schedule.</summary>
-    public static double LearningRateFor(ModelSpec spec, int epochIndex, int totalEpochs) => spec.Schedule switch
+    private static EpochRecord Validate(MnistModel model, Tensor features, Tensor labels, int trainCount, int validationCount,
+        CancellationToken cancel)
     {
-        LearningRateSchedule.Step => spec.LearningRate * Math.Pow(spec.StepGamma, epochIndex / Math.Max(1, spec.StepSize)),
-        LearningRateSchedule.Cosine => totalEpochs <= 1
-            ? spec.LearningRate
-            : spec.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * epochIndex / totalEpochs)),
-        _ => spec.LearningRate,
-    };
-
-    private static Dictionary<string, Tensor> CloneState(MnistModel model)
-    {
-        var state = new Dictionary<string, Tensor>();
-        foreach (var (name, tensor) in model.Network.state_dict())
+        if (validationCount == 0) return new EpochRecord();
+        using var validationFeatures = features.narrow(0, trainCount, validationCount);
+        using var validationLabels = labels.narrow(0, trainCount, validationCount);
+        int classes = model.Spec.Classes;
+        var (sum, pairs) = Evaluator.Accumulate(model, validationFeatures, validationLabels, classes, null, cancel);
+        return new EpochRecord
         {
-            var copy = tensor.detach().clone();
-            copy.DetachFromDisposeScope();
-            state[name] = copy;
-        }
-        return state;
+            ValLoss = sum / validationCount,
+            ValAccuracy = (double)Enumerable.Range(0, classes).Sum(c => pairs[c * classes + c]) / validationCount,
+        };
     }
 
-    private static void LoadState(MnistModel model, Dictionary<string, Tensor> state)
-    {
-        using var _ = no_grad();
-        foreach (var (name, tensor) in model.Network.state_dict()) tensor.copy_(state[name]);
-    }
-
-    private static void DisposeState(Dictionary<string, Tensor>? state)
-    {
-        if (state is null) return;
-        foreach (var tensor in state.Values) tensor.Dispose();
-    }
+    /// <summary>The rate for a zero-based epoch of a plan of <paramref name="totalEpochs"/> under the spec's schedule.</summary>
+    public static double LearningRateFor(ModelSpec spec, int epochIndex, int totalEpochs) =>
+        LearningRateSchedules.RateAt(spec, epochIndex, totalEpochs);
 }

@@ -1,5 +1,8 @@
+using Mnist.Core.Training.Callbacks;
+
 namespace Mnist.Core.Training;
 
+/// <summary>What Keras' fit() takes, and the callbacks the trainer composes from it.</summary>
 public sealed record TrainingOptions
 {
     public int Epochs { get; init; } = 5;
@@ -10,14 +13,26 @@ public sealed record TrainingOptions
 
     public bool Shuffle { get; init; } = true;
 
-    /// <summary>Intra-op threads for libtorch; null keeps the process setting (the machine's cores by default).</summary>
+    /// <summary>Intra-op threads for libtorch during this training (restored after); null keeps the process setting.</summary>
     public int? ThreadCount { get; init; }
 
-    /// <summary>Stop when validation accuracy has not improved for this many epochs, restoring the best weights.</summary>
+    /// <summary>Stop when the monitored metric has not improved for this many epochs (Keras' EarlyStopping).</summary>
     public int? Patience { get; init; }
 
-    /// <summary>Where to save the best model (by validation accuracy) after each epoch that improves on it.</summary>
+    /// <summary>What early stopping and the checkpoint watch.</summary>
+    public MonitorMetric Monitor { get; init; } = MonitorMetric.ValLoss;
+
+    /// <summary>The least change of the monitored metric that counts as an improvement.</summary>
+    public double MinDelta { get; init; }
+
+    /// <summary>With early stopping, put back the weights of the best epoch when training ends.</summary>
+    public bool RestoreBestWeights { get; init; } = true;
+
+    /// <summary>Where to save the best model (by the monitored metric) after each epoch that improves on it.</summary>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>End the training on time: between epochs when the next would not fit, else by undoing the unfinished epoch.</summary>
+    public TimeSpan? MaxDuration { get; init; }
 
     public void Validate()
     {
@@ -27,13 +42,30 @@ public sealed record TrainingOptions
             throw Invalid("ValidationSplit", $"must be in [0, 1), not {ValidationSplit}");
         if (ThreadCount is < 1) throw Invalid("ThreadCount", $"must be at least 1, not {ThreadCount}");
         if (Patience is < 1) throw Invalid("Patience", $"must be at least 1, not {Patience}");
+        if (double.IsNaN(MinDelta) || MinDelta < 0) throw Invalid("MinDelta", $"must be 0 or more, not {MinDelta}");
+        if (MaxDuration is { } limit && limit <= TimeSpan.Zero) throw Invalid("MaxDuration", $"must be positive, not {limit}");
         if (Patience is not null && ValidationSplit == 0) throw Invalid("Patience", "early stopping needs a validation split");
         if (CheckpointPath is not null && ValidationSplit == 0) throw Invalid("CheckpointPath", "choosing the best model needs a validation split");
+    }
+
+    /// <summary>The callbacks these options ask for, in the order they run: History first, so later ones see the epoch in it.</summary>
+    internal IEnumerable<ITrainingCallback> StandardCallbacks()
+    {
+        yield return new HistoryRecorder();
+        yield return new LearningRateScheduler();
+        if (MaxDuration is TimeSpan limit) yield return new TimeLimit(limit);
+        if (CheckpointPath is not null) yield return new ModelCheckpoint(CheckpointPath, Monitor);
+        if (Patience is int patience) yield return new EarlyStopping(Monitor, patience, MinDelta, RestoreBestWeights);
     }
 
     private static MnistException Invalid(string parameter, string message) =>
         new("InvalidTrainingOption", MnistErrorKind.InvalidArgument, $"{parameter} {message}.", parameter);
 }
 
-/// <summary>Where training is: reported per batch (throttled by the caller as it sees fit).</summary>
-public sealed record TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double Seconds);
+/// <summary>Where training is: reported per batch (throttled by the reporter), with running metrics and the time left.</summary>
+public sealed record TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double Seconds)
+{
+    public double Loss { get; init; }
+    public double Accuracy { get; init; }
+    public double? SecondsRemaining { get; init; }
+}

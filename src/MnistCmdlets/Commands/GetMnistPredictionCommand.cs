@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Mnist.Cmdlets.Infrastructure;
 using Mnist.Core;
+using Mnist.Core.Data;
 using Mnist.Core.Evaluation;
 using Mnist.Core.Modeling;
 
@@ -13,6 +14,11 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public MnistModel Model { get; set; } = null!;
+
+    /// <summary>Samples from Get-MnistSample (any dataset): each is predicted on its own pixels.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Sample", ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public MnistSample[] Sample { get; set; } = Array.Empty<MnistSample>();
 
     [Parameter(ParameterSetName = "Data")]
     public object? Data { get; set; }
@@ -27,7 +33,8 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
     public int[]? Index { get; set; }
 
     /// <summary>Raw images: 784 values each, 0 (background) to 255 (ink).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "Pixels", ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ParameterSetName = "Pixels", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [PixelImages]
     [ValidateNotNullOrEmpty]
     public byte[][] Pixels { get; set; } = Array.Empty<byte[]>();
 
@@ -70,7 +77,13 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
             }
             return;
         }
-        var (split, _) = DataArgument.Resolve(Data, Split, Model);
+        if (ParameterSetName == "Sample")
+        {
+            foreach (var prediction in Predictor.PredictSamples(Model, Sample, Cancellation))
+                WriteObject(prediction);
+            return;
+        }
+        var split = DataArgument.Resolve(Data, Split, Model, DataCache.Root(this));
         foreach (var prediction in Predictor.PredictSplit(Model, split, Index, Cancellation))
             WriteObject(prediction);
     }

@@ -22,13 +22,15 @@ public sealed class ImportMnistDataCommand : MnistCmdlet
     [ValidateSet("Train", "Test", IgnoreCase = true)]
     public string? Split { get; set; }
 
+    /// <summary>With the cache: which known dataset (mnist, fashion-mnist, kmnist). With -Path: what to call the data.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public string? Name { get; set; }
 
+    /// <summary>The class names, in label order, or the name of a known dataset whose class names to use.</summary>
     [Parameter]
-    [ValidateCount(2, 1000)]
+    [ValidateCount(1, 1000)]
     [ArgumentCompleter(typeof(ClassNamesCompleter))]
     public string[]? ClassNames { get; set; }
 
@@ -53,24 +55,39 @@ public sealed class ImportMnistDataCommand : MnistCmdlet
     {
         var path = ResolvePath(Path);
         WriteVerbose($"Loading '{path}'.");
-        return MnistLoader.LoadPath(path, Name, ClassNames);
+        var dataset = MnistLoader.LoadPath(path, Name, DatasetCatalog.ResolveClassNames(ClassNames));
+        WriteVerbose(dataset.KnownAs is { } known
+            ? $"'{path}' holds {known.Title} (recognised by its SHA-256 sums): named '{dataset.Name}'."
+            : $"'{path}' is not a dataset the module knows by its sums: named '{dataset.Name}', classes {string.Join(", ", dataset.ClassNames)}.");
+        return dataset;
     }
 
     private MnistDataset LoadCache()
     {
-        var folder = CachePath is null ? MnistFiles.DefaultCacheFolder : ResolvePath(CachePath);
-        if (!MnistLoader.CacheIsComplete(folder))
+        var dataset = DatasetCatalog.Get(Name ?? DatasetCatalog.Mnist.Name);
+        var root = DataCache.Root(this, CachePath);
+        var folder = dataset.CacheFolderIn(root);
+        if (MnistLoader.CacheIsComplete(root, dataset))
         {
-            WriteVerbose($"The cache '{folder}' lacks some MNIST files; downloading them.");
+            WriteVerbose($"Reading {dataset.Name} from the cache '{folder}'.");
+        }
+        else
+        {
+            var mirrors = dataset.ConfiguredMirrors(Environment.GetEnvironmentVariable(MnistFiles.MirrorsVariable));
+            WriteVerbose($"The cache '{folder}' lacks some {dataset.Name} files; downloading them from {string.Join(", ", mirrors)}.");
             var progress = ThrottledProgress<DownloadProgress>(
                 p => p.TotalBytes is long total && p.BytesReceived >= total,
-                p => new ProgressRecord(1, $"Downloading {p.File}.gz", $"{p.BytesReceived / 1024:N0} KB from {p.Mirror}")
+                p => new ProgressRecord(1, $"Downloading {dataset.Name} {p.File}.gz",
+                    p.TotalBytes is long size
+                        ? $"{p.BytesReceived / 1024:N0} of {size / 1024:N0} KB from {p.Mirror}"
+                        : $"{p.BytesReceived / 1024:N0} KB from {p.Mirror}")
                 {
                     PercentComplete = p.TotalBytes is long total && total > 0 ? (int)Math.Min(100, p.BytesReceived * 100 / total) : -1,
                 });
-            new MnistDownloader().FillCache(folder, progress, Cancellation);
-            WriteProgress(new ProgressRecord(1, "Downloading MNIST", "Done") { RecordType = ProgressRecordType.Completed });
+            new MnistDownloader(mirrors, files: dataset.Files).FillCache(folder, progress, Cancellation);
+            WriteProgress(new ProgressRecord(1, $"Downloading {dataset.Name}", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteVerbose($"Downloaded {dataset.Name} into '{folder}'; every file matched its published SHA-256.");
         }
-        return MnistLoader.LoadCache(folder, Name, ClassNames);
+        return MnistLoader.LoadCache(root, dataset, null, DatasetCatalog.ResolveClassNames(ClassNames));
     }
 }

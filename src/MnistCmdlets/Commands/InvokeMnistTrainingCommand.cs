@@ -3,6 +3,7 @@ using Mnist.Cmdlets.Infrastructure;
 using Mnist.Core.Data;
 using Mnist.Core.Modeling;
 using Mnist.Core.Training;
+using Mnist.Core.Training.Callbacks;
 
 namespace Mnist.Cmdlets.Commands;
 
@@ -11,11 +12,13 @@ namespace Mnist.Cmdlets.Commands;
 [OutputType(typeof(MnistModel))]
 public sealed class InvokeMnistTrainingCommand : MnistCmdlet
 {
+    /// <summary>A dataset from Import-MnistData, or its Train split.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
     [Alias("Dataset")]
-    public MnistDataset Data { get; set; } = null!;
+    [ValidateNotNull]
+    public object Data { get; set; } = null!;
 
-    [Parameter]
+    [Parameter(ValueFromPipeline = true)]
     public MnistModel? Model { get; set; }
 
     [Parameter]
@@ -43,9 +46,27 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateRange(1, 100000)]
     public int? Patience { get; set; }
 
+    /// <summary>What early stopping and the checkpoint watch: val_loss (Keras' default) or val_accuracy.</summary>
+    [Parameter]
+    [ValidateSet("val_loss", "val_accuracy", IgnoreCase = true)]
+    public string Monitor { get; set; } = "val_loss";
+
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MinDelta { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? CheckpointPath { get; set; }
+
+    /// <summary>End the training in time, with the model as after its last completed epoch.</summary>
+    [Parameter]
+    public TimeSpan? MaxDuration { get; set; }
+
+    /// <summary>Called after each epoch with the History row ($args[0], also $_) and the training ($args[1]; $args[1].Stop('why') ends it).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public ScriptBlock? OnEpochEnd { get; set; }
 
     /// <summary>Do not print the per-epoch lines.</summary>
     [Parameter]
@@ -53,17 +74,22 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
+        var train = DataArgument.ToTrainingSplit(Data);
         var checkpoint = CheckpointPath is null ? null : ResolvePath(CheckpointPath);
+        if (MaxDuration is { } limit && limit <= TimeSpan.Zero)
+            throw new Mnist.Core.MnistException("InvalidTrainingOption", Mnist.Core.MnistErrorKind.InvalidArgument,
+                $"MaxDuration must be positive, not {limit}.", "MaxDuration");
         // Training changes the model it is given and may write a checkpoint: -WhatIf and -Confirm cover the whole run.
         var action = checkpoint is null ? $"Train {Epochs} epoch(s)" : $"Train {Epochs} epoch(s), saving the best model to '{checkpoint}'";
-        if (!ShouldProcess(Data.Name, action)) return;
+        if (!ShouldProcess(train.DatasetName ?? train.Name, action)) return;
 
         var model = Model ?? new MnistModel(ModelSpec.DefaultFor(Architecture.Mlp) with
         {
             Seed = Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
-            Classes = Data.Train.ClassCount,
-        });
-        if (Model is not null && Seed is long seed) model.Generator.manual_seed(seed);
+            Classes = train.ClassCount,
+        }, train.ClassNames);
+        if (Model is not null && Seed is long seed) model.Reseed(seed);
+        WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize}, {ThreadCount} thread(s).");
 
         var options = new TrainingOptions
         {
@@ -72,31 +98,106 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             ValidationSplit = ValidationSplit,
             ThreadCount = ThreadCount,
             Patience = Patience,
+            Monitor = Monitor.Equals("val_accuracy", StringComparison.OrdinalIgnoreCase) ? MonitorMetric.ValAccuracy : MonitorMetric.ValLoss,
+            MinDelta = MinDelta,
             CheckpointPath = checkpoint,
+            MaxDuration = MaxDuration,
         };
-        var progress = ThrottledProgress<TrainingProgress>(p => p.Batch == p.Batches, ReportProgress);
-        Trainer.Fit(model, Data, options, progress, record =>
+        var callbacks = new List<ITrainingCallback>
         {
-            if (!Quiet) WriteInformation(new HostInformationMessage { Message = record.ToString() }, new[] { "PSHOST", "Mnist.Epoch" });
-        }, Cancellation);
+            new ProgressReporter(new Progress(this)),
+            new EpochEndAction((record, _) => WriteEpochLine(record)),
+        };
+        if (OnEpochEnd is not null) callbacks.Add(new EpochEndAction(InvokeOnEpochEnd));
+
+        TrainingResult result;
+        try
+        {
+            result = Trainer.Fit(model, train, options, callbacks, Cancellation);
+        }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            TryWarn($"Training stopped; the model is as after epoch {model.EpochsTrained} (the unfinished epoch was undone).");
+            throw;
+        }
+        catch (Exception e) when (e is not PipelineStoppedException && !(e is Mnist.Core.MnistException { Kind: Mnist.Core.MnistErrorKind.InvalidArgument or Mnist.Core.MnistErrorKind.NotFound }))
+        {
+            TryWarn($"Training failed; the model is as after epoch {model.EpochsTrained}.");
+            throw;
+        }
         WriteProgress(new ProgressRecord(EpochActivity, "Training", "Done") { RecordType = ProgressRecordType.Completed });
+        if (result.StoppedEarly)
+        {
+            var undone = result.AbandonedAt is { } at ? $" (epoch {at.Epoch} was stopped at batch {at.Batch} and undone)" : "";
+            WriteWarning($"Training ended early: {result.StopReason}. The model is as after epoch {model.EpochsTrained}{undone}.");
+        }
         WriteObject(model);
+    }
+
+    /// <summary>The user's script block; its output is discarded (it would mix with the model in the pipeline).</summary>
+    private void InvokeOnEpochEnd(EpochRecord record, TrainingContext training)
+    {
+        try
+        {
+            OnEpochEnd!.InvokeWithContext(null, new List<PSVariable> { new("_", record) }, record, training);
+        }
+        catch (RuntimeException e) when (e is not PipelineStoppedException)
+        {
+            throw new Mnist.Core.MnistException("OnEpochEndFailed", Mnist.Core.MnistErrorKind.InvalidOperation,
+                $"The -OnEpochEnd script block failed after epoch {record.Epoch}: {e.Message}", record, e);
+        }
+    }
+
+    /// <summary>
+    /// Keras' epoch line. Shown by default like Write-Host; with -InformationAction (or $InformationPreference changed
+    /// from its default) it follows that preference like any information record.
+    /// </summary>
+    private void WriteEpochLine(EpochRecord record)
+    {
+        if (Quiet) return;
+        bool userChose = MyInvocation.BoundParameters.ContainsKey("InformationAction") ||
+            GetVariableValue("InformationPreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
+        if (userChose) WriteInformation(record.ToString(), new[] { "Mnist.Epoch" });
+        else WriteInformation(new HostInformationMessage { Message = record.ToString() }, new[] { "PSHOST", "Mnist.Epoch" });
+    }
+
+    private void TryWarn(string message)
+    {
+        try
+        {
+            WriteWarning(message);
+        }
+        catch (PipelineStoppedException)
+        {
+            // The pipeline is being stopped; the warning cannot be written any more.
+        }
     }
 
     private const int EpochActivity = 2;
     private const int BatchActivity = 3;
 
-    /// <summary>Two bars: epochs, and under it the batches of the current epoch.</summary>
-    private ProgressRecord ReportProgress(TrainingProgress p)
+    /// <summary>Two bars, as Keras shows: epochs with the time left, and the batches of this epoch with running loss and accuracy.</summary>
+    private sealed class Progress : IProgress<TrainingProgress>
     {
-        WriteProgress(new ProgressRecord(EpochActivity, "Training", $"Epoch {p.Epoch} of {p.Epochs}")
+        private readonly InvokeMnistTrainingCommand _command;
+
+        public Progress(InvokeMnistTrainingCommand command) => _command = command;
+
+        public void Report(TrainingProgress p)
         {
-            PercentComplete = (int)Math.Min(100, (p.Epoch - 1 + (double)p.Batch / p.Batches) * 100 / p.Epochs),
-        });
-        return new ProgressRecord(BatchActivity, $"Epoch {p.Epoch}", $"Batch {p.Batch} of {p.Batches}, {p.Seconds:F1}s")
-        {
-            ParentActivityId = EpochActivity,
-            PercentComplete = p.Batch * 100 / p.Batches,
-        };
+            _command.WriteProgress(new ProgressRecord(EpochActivity, "Training", $"Epoch {p.Epoch} of {p.Epochs}")
+            {
+                PercentComplete = (int)Math.Min(100, Math.Max(0, 100.0 * (p.Epoch - 1 + (double)p.Batch / p.Batches - (p.Epochs - EpochsOfRun(p))) / EpochsOfRun(p))),
+                SecondsRemaining = p.SecondsRemaining is double s ? (int)Math.Ceiling(s) : -1,
+            });
+            _command.WriteProgress(new ProgressRecord(BatchActivity, $"Epoch {p.Epoch}",
+                $"Batch {p.Batch} of {p.Batches} - loss: {p.Loss:F4} - accuracy: {p.Accuracy:F4} - {p.Seconds:F1}s")
+            {
+                ParentActivityId = EpochActivity,
+                PercentComplete = p.Batch * 100 / p.Batches,
+            });
+        }
+
+        private int EpochsOfRun(TrainingProgress p) => Math.Max(1, _command.Epochs);
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Mnist.Cmdlets.Infrastructure;
+using Mnist.Core.Data;
 using Mnist.Core.Modeling;
 
 namespace Mnist.Cmdlets.Commands;
@@ -60,9 +61,21 @@ public sealed class NewMnistModelCommand : MnistCmdlet
     [ValidateRange(0L, long.MaxValue)]
     public long? Seed { get; set; }
 
+    /// <summary>What the outputs mean, in label order, or a known dataset's name; by default the data's class names at the first training.</summary>
+    [Parameter]
+    [ValidateCount(1, 1000)]
+    [ArgumentCompleter(typeof(ClassNamesCompleter))]
+    public string[]? ClassNames { get; set; }
+
+    /// <summary>A name for tables and evaluations; by default the architecture, hidden layers and seed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
     protected override void ProcessOne()
     {
         var defaults = ModelSpec.DefaultFor(Architecture);
+        var classNames = DatasetCatalog.ResolveClassNames(ClassNames);
         var spec = defaults with
         {
             HiddenUnits = HiddenUnits ?? defaults.HiddenUnits,
@@ -75,9 +88,9 @@ public sealed class NewMnistModelCommand : MnistCmdlet
             Schedule = MyInvocation.BoundParameters.ContainsKey(nameof(Schedule)) ? Schedule : defaults.Schedule,
             StepSize = StepSize,
             StepGamma = StepGamma,
-            Classes = Classes,
+            Classes = classNames is not null && !MyInvocation.BoundParameters.ContainsKey(nameof(Classes)) ? classNames.Count : Classes,
             Seed = Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
         };
-        WriteObject(new MnistModel(spec));
+        WriteObject(new MnistModel(spec, classNames, Name));
     }
 }

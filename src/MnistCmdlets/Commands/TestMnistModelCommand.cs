@@ -28,15 +28,16 @@ public sealed class TestMnistModelCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
-        var (split, dataName) = DataArgument.Resolve(Data, Split, Model);
+        var split = DataArgument.Resolve(Data, Split, Model, DataCache.Root(this));
+        WriteVerbose($"Evaluating '{Model.Name}' on {split.DatasetName} {split.Name} ({split.Count:N0} images).");
         var progress = ThrottledProgress<EvaluationProgress>(p => p.Done == p.Total,
             p => new ProgressRecord(3, $"Evaluating on {split.Name}", $"{p.Done:N0}/{p.Total:N0} images")
             {
                 PercentComplete = p.Total == 0 ? 100 : p.Done * 100 / p.Total,
             });
-        var evaluation = Evaluator.Evaluate(Model, split, dataName ?? Model.DataName, progress, Cancellation);
+        var evaluation = Evaluator.Evaluate(Model, split, progress, Cancellation);
         WriteProgress(new ProgressRecord(3, "Evaluating", "Done") { RecordType = ProgressRecordType.Completed });
-        Model.LastEvaluation = evaluation;
+        Model.RecordEvaluation(evaluation);
         WriteObject(evaluation);
         if (MinimumAccuracy is double minimum && evaluation.Accuracy < minimum)
         {

@@ -1,0 +1,35 @@
+using Mnist.Core.Persistence;
+
+namespace Mnist.Core.Training.Callbacks;
+
+/// <summary>Keras' ModelCheckpoint with save_best_only: writes the model file after each epoch that improves on the best.</summary>
+public sealed class ModelCheckpoint : ITrainingCallback
+{
+    private double? _best;
+
+    public ModelCheckpoint(string path, MonitorMetric monitor = MonitorMetric.ValLoss)
+    {
+        Path = path;
+        Monitor = monitor;
+    }
+
+    public string Path { get; }
+    public MonitorMetric Monitor { get; }
+
+    /// <summary>Checks the folder before the first epoch, so a bad path does not cost an epoch of work.</summary>
+    public void OnTrainBegin(TrainingContext context)
+    {
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+        if (folder is null || !Directory.Exists(folder))
+            throw new MnistException("FolderNotFound", MnistErrorKind.NotFound, $"The checkpoint folder '{folder}' does not exist.", Path);
+        if (Directory.Exists(Path))
+            throw new MnistException("PathIsFolder", MnistErrorKind.InvalidArgument, $"The checkpoint path '{Path}' is a folder; give a file name.", Path);
+    }
+
+    public void OnEpochEnd(TrainingContext context, EpochRecord record)
+    {
+        if (Monitor.Read(record) is not double value || !Monitor.Improves(value, _best, 0)) return;
+        _best = value;
+        ModelFile.Save(context.Model, Path, overwrite: true);
+    }
+}
