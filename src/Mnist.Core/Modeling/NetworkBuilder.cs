@@ -98,11 +98,14 @@ internal static class NetworkBuilder
         weight.copy_(values);
     }
 
-    private sealed class Reshape : nn.Module<Tensor, Tensor>
+    internal sealed class Reshape : nn.Module<Tensor, Tensor>
     {
         private readonly long[] _shape;
 
         public Reshape(string name, params long[] shape) : base(name) => _shape = shape;
+
+        /// <summary>The shape of one sample after the reshape (the batch dimension is kept).</summary>
+        public IReadOnlyList<long> Shape => _shape;
 
         public override Tensor forward(Tensor input) => input.view(new long[] { input.shape[0] }.Concat(_shape).ToArray());
     }

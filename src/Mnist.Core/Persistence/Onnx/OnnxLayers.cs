@@ -1,0 +1,108 @@
+using Mnist.Core.Modeling;
+using TorchSharp;
+using TorchSharp.Modules;
+using static Mnist.Core.Persistence.Onnx.OnnxGraph;
+using static TorchSharp.torch;
+
+namespace Mnist.Core.Persistence.Onnx;
+
+/// <summary>
+/// How each kind of layer becomes ONNX nodes (opset 13), one entry per module type. A new architecture built from
+/// these layers exports as it is; a new kind of layer needs one entry here. Weights keep their state_dict names.
+/// </summary>
+internal static class OnnxLayers
+{
+    private delegate string Mapping(NetworkLayer layer, OnnxGraph graph, string input);
+
+    private static readonly Dictionary<Type, Mapping> Mappings = new()
+    {
+        [typeof(Linear)] = Gemm,
+        [typeof(Conv2d)] = Conv,
+        [typeof(MaxPool2d)] = MaxPool,
+        [typeof(Flatten)] = FlattenLayer,
+        [typeof(NetworkBuilder.Reshape)] = ReshapeLayer,
+        [typeof(ReLU)] = (l, g, x) => g.Node("Relu", l.Name, x),
+        [typeof(Tanh)] = (l, g, x) => g.Node("Tanh", l.Name, x),
+        [typeof(Sigmoid)] = (l, g, x) => g.Node("Sigmoid", l.Name, x),
+        [typeof(ELU)] = (l, g, x) => g.Node("Elu", l.Name, x, Float("alpha", (float)((ELU)l.Module).alpha)),
+        [typeof(LeakyReLU)] = (l, g, x) => g.Node("LeakyRelu", l.Name, x, Float("alpha", (float)((LeakyReLU)l.Module).negative_slope)),
+        [typeof(GELU)] = Gelu,
+        // Dropout is the identity at inference.
+        [typeof(SeededDropout)] = (_, _, x) => x,
+        [typeof(Dropout)] = (_, _, x) => x,
+        [typeof(Identity)] = (_, _, x) => x,
+    };
+
+    public static string Add(NetworkLayer layer, OnnxGraph graph, string input, string modelName) =>
+        Mappings.TryGetValue(layer.Module.GetType(), out var mapping)
+            ? mapping(layer, graph, input)
+            : throw Unsupported(modelName, layer, "no ONNX mapping for this kind of layer");
+
+    private static string Gemm(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        var linear = (Linear)layer.Module;
+        var inputs = new List<string> { input, Weights(graph, layer, "weight", linear.weight!) };
+        if (linear.bias is { } bias) inputs.Add(Weights(graph, layer, "bias", bias));
+        return graph.Node("Gemm", layer.Name, inputs, Int("transB", 1));
+    }
+
+    private static string Conv(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        var conv = (Conv2d)layer.Module;
+        if (conv.padding_mode != PaddingModes.Zeros || conv.padding_type is { } type && type != Padding.Valid)
+            throw Unsupported("", layer, $"padding {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()} is not exported");
+        var inputs = new List<string> { input, Weights(graph, layer, "weight", conv.weight!) };
+        if (conv.bias is { } bias) inputs.Add(Weights(graph, layer, "bias", bias));
+        var padding = conv.padding_type is null && conv.padding is { } explicitPadding ? explicitPadding : new long[] { 0, 0 };
+        return graph.Node("Conv", layer.Name, inputs,
+            Ints("kernel_shape", conv.kernel_size), Ints("strides", conv.stride), Ints("dilations", conv.dilation),
+            Ints("pads", padding.Concat(padding)), Int("group", conv.groups));
+    }
+
+    private static string MaxPool(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        var pool = (MaxPool2d)layer.Module;
+        var padding = pool.padding ?? new long[] { 0, 0 };
+        return graph.Node("MaxPool", layer.Name, input,
+            Ints("kernel_shape", pool.kernel_size), Ints("strides", pool.stride ?? pool.kernel_size),
+            Ints("dilations", pool.dilation ?? new long[] { 1, 1 }), Ints("pads", padding.Concat(padding)),
+            Int("ceil_mode", pool.ceil_mode ? 1 : 0));
+    }
+
+    private static string FlattenLayer(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        var flatten = (Flatten)layer.Module;
+        if (flatten.start_dim != 1 || flatten.end_dim != -1)
+            throw Unsupported("", layer, $"only a flatten of all but the batch dimension is exported (start {flatten.start_dim}, end {flatten.end_dim})");
+        return graph.Node("Flatten", layer.Name, input, Int("axis", 1));
+    }
+
+    private static string ReshapeLayer(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        // 0 keeps the batch dimension, as the module's view does.
+        var shape = new long[] { 0 }.Concat(((NetworkBuilder.Reshape)layer.Module).Shape).ToArray();
+        return graph.Node("Reshape", layer.Name, new[] { input, graph.Initializer($"{layer.Name}/shape", shape, shape.Length) });
+    }
+
+    /// <summary>GELU, exactly (erf form): opset 13 has no Gelu operator (it came in opset 20).</summary>
+    private static string Gelu(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        if (((GELU)layer.Module).approximate != GELU.Approximate.none)
+            throw Unsupported("", layer, "only the exact (erf) GELU is exported");
+        var scaled = graph.Node("Div", layer.Name, new[] { input, graph.Scalar($"{layer.Name}/sqrt2", MathF.Sqrt(2f)) });
+        var erf = graph.Node("Erf", layer.Name, scaled);
+        var onePlus = graph.Node("Add", layer.Name, new[] { erf, graph.Scalar($"{layer.Name}/one", 1f) });
+        var product = graph.Node("Mul", layer.Name, new[] { input, onePlus });
+        return graph.Node("Mul", layer.Name, new[] { product, graph.Scalar($"{layer.Name}/half", 0.5f) });
+    }
+
+    private static string Weights(OnnxGraph graph, NetworkLayer layer, string parameter, Tensor tensor)
+    {
+        using var values = tensor.detach().to(ScalarType.Float32).contiguous();
+        return graph.Initializer(layer.Key(parameter), values.data<float>().ToArray(), values.shape);
+    }
+
+    private static MnistException Unsupported(string modelName, NetworkLayer layer, string why) =>
+        new("ModelExportUnsupported", MnistErrorKind.InvalidOperation,
+            $"{(modelName.Length > 0 ? $"Model '{modelName}': " : "")}layer '{layer.Name}' ({layer.Module.GetType().Name}) cannot be written as ONNX: {why}.", layer.Name);
+}

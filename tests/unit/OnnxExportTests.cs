@@ -1,0 +1,139 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Mnist.Core.Data;
+using Mnist.Core.Evaluation;
+using Mnist.Core.Modeling;
+using Mnist.Core.Persistence;
+using Mnist.Core.Persistence.Onnx;
+using Mnist.Core.Training;
+using Xunit;
+
+namespace Mnist.Core.Tests;
+
+public class OnnxExportTests
+{
+    private const int Images = 1_000;
+
+    public static TheoryData<string> Architectures => new()
+    {
+        "mlp-relu-512", "mlp-tanh-128-64", "mlp-sigmoid-64-32-16", "mlp-gelu-96", "mlp-elu-64-64", "mlp-leakyrelu-32", "cnn",
+    };
+
+    /// <summary>A model of each kind, trained briefly on a slice of MNIST so its weights are not the initial ones.</summary>
+    private static MnistModel Trained(string kind)
+    {
+        var parts = kind.Split('-');
+        var spec = parts[0] == "cnn"
+            ? ModelSpec.DefaultFor(Architecture.Cnn) with { Seed = 3 }
+            : new ModelSpec
+            {
+                Activation = Enum.Parse<Activation>(parts[1], ignoreCase: true),
+                HiddenUnits = parts.Skip(2).Select(int.Parse).ToArray(),
+                Dropout = new[] { 0.1 },
+                Seed = 5,
+            };
+        var model = new MnistModel(spec);
+        var data = TestData.Mnist.Take(parts[0] == "cnn" ? 300 : 2_000, 100);
+        Trainer.Fit(model, data, new TrainingOptions { Epochs = 1, ValidationSplit = 0 });
+        return model;
+    }
+
+    private static MnistSplit TestImages => TestData.Mnist.Test.Slice(0, Images);
+
+    /// <summary>The notebook's x_test: pixel / 255 as float32, one row of 784 per image.</summary>
+    private static DenseTensor<float> Pixels(MnistSplit split)
+    {
+        var values = new float[split.Count * split.PixelsPerImage];
+        for (int i = 0; i < values.Length; i++) values[i] = split.Pixels[i] / 255f;
+        return new DenseTensor<float>(values, new[] { split.Count, split.PixelsPerImage });
+    }
+
+    private static float[] RunOnnx(string path, DenseTensor<float> pixels)
+    {
+        using var session = new InferenceSession(path);
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, pixels) });
+        var output = results.Single(r => r.Name == OnnxExporter.OutputName).AsTensor<float>();
+        Assert.Equal(new[] { pixels.Dimensions[0], 10 }, output.Dimensions.ToArray());
+        return output.ToArray();
+    }
+
+    private static string TempPath(string name) =>
+        Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "mnist-onnx-" + Guid.NewGuid().ToString("N"))).FullName, name);
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Onnx_runtime_predicts_what_the_module_predicts(string kind)
+    {
+        using var model = Trained(kind);
+        var path = TempPath("model.onnx");
+        OnnxExporter.Save(model, path, overwrite: false);
+
+        var split = TestImages;
+        var expected = Predictor.PredictSplit(model, split).ToList();
+        var actual = RunOnnx(path, Pixels(split));
+
+        Assert.Equal(Images, expected.Count);
+        // A model that says one class for everything would make agreeing on the class meaningless.
+        Assert.True(expected.Select(p => p.Predicted).Distinct().Count() >= 5, $"{kind} predicts too few classes to compare");
+        for (int i = 0; i < Images; i++)
+        {
+            var row = actual.AsSpan(i * 10, 10);
+            Assert.Equal(expected[i].Predicted, row.IndexOf(MaxOf(row)));
+            for (int c = 0; c < 10; c++)
+                Assert.True(Math.Abs(row[c] - expected[i].Probabilities[c]) <= 1e-4,
+                    $"{kind}, image {i}, class {c}: ONNX {row[c]}, module {expected[i].Probabilities[c]}");
+        }
+    }
+
+    private static float MaxOf(ReadOnlySpan<float> values)
+    {
+        var max = float.NegativeInfinity;
+        foreach (var v in values) max = Math.Max(max, v);
+        return max;
+    }
+
+    [Fact]
+    public void The_file_says_what_it_classifies_and_what_it_was_trained_on()
+    {
+        using var model = Trained("mlp-relu-512");
+        var path = TempPath("model.onnx");
+        OnnxExporter.Save(model, path, overwrite: false);
+
+        using var session = new InferenceSession(path);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]", metadata["class_names"]);
+        Assert.Equal("mnist", metadata["training_data"]);
+        Assert.Contains(MnistFiles.TestImages.Sha256, metadata["training_data_checksums"]);
+        Assert.Equal(ModelFile.ModuleVersion, metadata["module_version"]);
+        Assert.Equal("Mnist", session.ModelMetadata.ProducerName);
+
+        var input = session.InputMetadata[OnnxExporter.InputName];
+        Assert.Equal(new[] { -1, 784 }, input.Dimensions);
+        Assert.Equal(typeof(float), input.ElementType);
+        Assert.Equal(new[] { -1, 10 }, session.OutputMetadata[OnnxExporter.OutputName].Dimensions);
+    }
+
+    [Fact]
+    public void Fashion_mnist_class_names_go_into_the_file()
+    {
+        var names = DatasetCatalog.DefaultClassNames(10).Select((_, i) => $"class {i}").ToArray();
+        using var model = new MnistModel(new ModelSpec { HiddenUnits = new[] { 8 }, Seed = 1 }, names);
+        var path = TempPath("model.onnx");
+        OnnxExporter.Save(model, path, overwrite: false);
+        using var session = new InferenceSession(path);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(names), session.ModelMetadata.CustomMetadataMap["class_names"]);
+        Assert.False(session.ModelMetadata.CustomMetadataMap.ContainsKey("training_data"));
+    }
+
+    [Fact]
+    public void An_existing_file_is_kept_without_overwrite()
+    {
+        using var model = new MnistModel(new ModelSpec { HiddenUnits = new[] { 8 } });
+        var path = TempPath("model.onnx");
+        File.WriteAllText(path, "keep me");
+        var e = Assert.Throws<MnistException>(() => OnnxExporter.Save(model, path, overwrite: false));
+        Assert.Equal("FileExists", e.ErrorId);
+        Assert.Equal("keep me", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+}
