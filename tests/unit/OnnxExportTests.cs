@@ -137,3 +137,62 @@ public class OnnxExportTests
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
     }
 }
+
+public class OnnxImportTests
+{
+    private static string TempPath(string name = "model.onnx") =>
+        Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "mnist-onnx-" + Guid.NewGuid().ToString("N"))).FullName, name);
+
+    [Fact]
+    public void An_onnx_file_this_module_wrote_reads_back_with_bitwise_the_same_predictions()
+    {
+        using var model = new MnistModel(ModelSpec.DefaultFor(Architecture.Cnn) with { Seed = 2 }, DatasetCatalog.FashionMnist.ClassNames);
+        var path = TempPath();
+        ModelFormats.Save(model, path, ModelFormats.FromPath(path), overwrite: false);
+        using var loaded = ModelFormats.Load(path);
+        var test = TestData.Mnist.Test.Slice(0, 200);
+        Assert.Equal(Predictor.PredictSplit(model, test).SelectMany(p => p.Probabilities), Predictor.PredictSplit(loaded, test).SelectMany(p => p.Probabilities));
+        Assert.Equal(model.ClassNames, loaded.ClassNames);
+        Assert.Equal(model.Name, loaded.Name);
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0xff, 0xff, 0xff, 0xff, 0x0f })]
+    [InlineData(new byte[] { (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o' })]
+    public void A_file_that_is_not_onnx_is_refused_naming_it(byte[] content)
+    {
+        var path = TempPath();
+        File.WriteAllBytes(path, content);
+        var e = Assert.Throws<MnistException>(() => ModelFormats.Load(path));
+        Assert.Equal("OnnxFileInvalid", e.ErrorId);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void An_onnx_model_made_elsewhere_is_refused_as_foreign()
+    {
+        using var model = new MnistModel(new ModelSpec { HiddenUnits = new[] { 8 } });
+        var proto = OnnxExporter.Build(model);
+        proto.ProducerName = "pytorch";
+        proto.MetadataProps.Clear();
+        var path = TempPath();
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(proto));
+        var e = Assert.Throws<MnistException>(() => ModelFormats.Load(path));
+        Assert.Equal("OnnxModelForeign", e.ErrorId);
+        Assert.Contains("pytorch", e.Message);
+    }
+
+    [Fact]
+    public void Weights_that_do_not_fit_the_metadata_are_refused()
+    {
+        using var model = new MnistModel(new ModelSpec { HiddenUnits = new[] { 8 } });
+        var proto = OnnxExporter.Build(model);
+        proto.Graph.Initializer.Remove(proto.Graph.Initializer.First(t => t.Name == "dense_1.bias"));
+        var path = TempPath();
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(proto));
+        var e = Assert.Throws<MnistException>(() => ModelFormats.Load(path));
+        Assert.Equal("ModelArchitectureMismatch", e.ErrorId);
+        Assert.Contains("dense_1.bias", e.Message);
+    }
+}

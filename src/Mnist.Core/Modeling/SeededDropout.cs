@@ -18,6 +18,8 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
         _generator = generator;
     }
 
+    public double Rate => _rate;
+
     public override Tensor forward(Tensor input)
     {
         if (!training || _rate <= 0) return input.alias();

@@ -1,0 +1,164 @@
+using System.Collections;
+using System.IO.Compression;
+using System.Text.Json;
+using Mnist.Core.Modeling;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Mnist.Core.Persistence.PyTorch;
+
+/// <summary>
+/// A model as PyTorch keeps one: the weights as a state_dict file (torch.save's zip format, read by torch.load), and
+/// beside it a JSON of the same name that says how to build the network and what it classifies.
+/// </summary>
+public static class PyTorchModelFile
+{
+    private const long MaxArchitectureBytes = 4 << 20;
+
+    /// <summary>The architecture file beside a state_dict file: model.pt -> model.json.</summary>
+    public static string ArchitecturePath(string stateDictPath) => System.IO.Path.ChangeExtension(stateDictPath, ".json");
+
+    public static void Save(MnistModel model, string path, bool overwrite)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var json = ArchitecturePath(full);
+        if (string.Equals(json, full, StringComparison.Ordinal))
+            throw new MnistException("ModelPathInvalid", MnistErrorKind.InvalidArgument,
+                $"'{full}': a PyTorch state_dict needs a name other than .json (the architecture goes into a .json beside it); use .pt.", path);
+        if (!overwrite && File.Exists(json))
+            throw new MnistException("FileExists", MnistErrorKind.AlreadyExists, $"'{json}' already exists; use -Force to overwrite it.", json);
+        var architecture = PyTorchArchitecture.From(model, System.IO.Path.GetFileName(full));
+        // The state_dict is moved into place inside the architecture's write, so a failure of either leaves both as they were.
+        AtomicFile.Write(json, stream =>
+        {
+            JsonSerializer.Serialize(stream, architecture, PyTorchArchitecture.Json);
+            AtomicFile.Write(full, weights => model.Network.save_py(weights, leaveOpen: true), overwrite);
+        }, overwrite);
+        model.SetFilePath(full);
+    }
+
+    public static MnistModel Load(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new MnistException("ModelFileNotFound", MnistErrorKind.NotFound, $"Model file '{full}' does not exist.", path);
+        var architecture = ReadArchitecture(full, path);
+        SpecSize.Check(architecture.Spec, new FileInfo(full).Length, full, ArchitecturePath(full), path);
+        MnistModel model;
+        try
+        {
+            model = new MnistModel(architecture.Spec, architecture.ClassNames, architecture.Name);
+        }
+        catch (MnistException e)
+        {
+            throw InvalidArchitecture(ArchitecturePath(full), e.Message, e);
+        }
+        try
+        {
+            LoadWeights(model, full, path);
+            model.RestoreRecord(architecture.History, null, architecture.TrainingData?.ToIdentity(), null, architecture.Created);
+            model.SetFilePath(full);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static PyTorchArchitecture ReadArchitecture(string full, string path)
+    {
+        var json = ArchitecturePath(full);
+        if (!File.Exists(json))
+            throw new MnistException("PyTorchArchitectureNotFound", MnistErrorKind.NotFound,
+                $"'{full}' is read with the architecture file beside it, '{json}', which does not exist.", path);
+        if (new FileInfo(json).Length > MaxArchitectureBytes)
+            throw InvalidArchitecture(json, $"it is larger than {MaxArchitectureBytes >> 20} MB");
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(json));
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String
+                || kind.GetString() != PyTorchArchitecture.KindName)
+                throw InvalidArchitecture(json, $"it is not the architecture of an Mnist model (no \"kind\": \"{PyTorchArchitecture.KindName}\")");
+            var version = root.TryGetProperty("format_version", out var v) && v.TryGetInt32(out var n) ? n : 0;
+            if (version > PyTorchArchitecture.CurrentFormatVersion)
+                throw new MnistException("ModelFormatTooNew", MnistErrorKind.InvalidData,
+                    $"'{json}' has format version {version}; this module (version {ModelFile.ModuleVersion}) reads up to version {PyTorchArchitecture.CurrentFormatVersion}. Update the Mnist module.", json);
+            if (version < 1) throw InvalidArchitecture(json, "it has no valid format_version");
+            return root.Deserialize<PyTorchArchitecture>(PyTorchArchitecture.Json) ?? throw InvalidArchitecture(json, "it is empty");
+        }
+        catch (JsonException e)
+        {
+            throw InvalidArchitecture(json, $"it is not valid JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// Checks the file is a zip no larger than the weights it should hold before unpickling it, then that every key,
+    /// shape and type is the architecture's before copying a single value.
+    /// </summary>
+    private static void LoadWeights(MnistModel model, string full, string path)
+    {
+        var expected = model.Network.state_dict();
+        long expectedBytes = expected.Values.Sum(t => t.numel() * t.element_size());
+        try
+        {
+            using (var zip = ZipFile.OpenRead(full))
+            {
+                if (!zip.Entries.Any(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal)))
+                    throw InvalidStateDict(full, path, "it holds no data.pkl, so it is not a file torch.save wrote");
+                long total = zip.Entries.Sum(e => e.Length);
+                if (total > expectedBytes * 2 + (1 << 20))
+                    throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
+                        $"'{full}' holds {total:N0} bytes; the architecture in '{ArchitecturePath(full)}' has {expectedBytes:N0} bytes of weights.", path);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw InvalidStateDict(full, path, $"it is not a PyTorch state_dict file ({e.Message})", e);
+        }
+
+        Hashtable loaded;
+        try
+        {
+            using var stream = File.OpenRead(full);
+            loaded = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false);
+        }
+        catch (Exception e) when (e is not MnistException)
+        {
+            throw InvalidStateDict(full, path, $"its state_dict cannot be read ({e.Message})", e);
+        }
+        try
+        {
+            var problems = new List<string>();
+            foreach (var (key, target) in expected)
+            {
+                if (!loaded.ContainsKey(key)) { problems.Add($"'{key}' is missing"); continue; }
+                if (loaded[key] is not Tensor tensor) { problems.Add($"'{key}' is not a tensor"); continue; }
+                if (tensor.dtype != target.dtype) problems.Add($"'{key}' is {tensor.dtype}, not {target.dtype}");
+                else if (!tensor.shape.SequenceEqual(target.shape))
+                    problems.Add($"'{key}' has shape [{string.Join(", ", tensor.shape)}], not [{string.Join(", ", target.shape)}]");
+            }
+            foreach (var key in loaded.Keys.Cast<object>().Select(k => k.ToString()).Where(k => k is null || !expected.ContainsKey(k)))
+                problems.Add($"'{key}' is not in the architecture");
+            if (problems.Count > 0)
+                throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
+                    $"'{full}': its state_dict does not fit the architecture in '{ArchitecturePath(full)}': {string.Join("; ", problems.Take(5))}.", path);
+            using var _ = no_grad();
+            foreach (var (key, target) in expected) target.copy_((Tensor)loaded[key]!);
+        }
+        finally
+        {
+            foreach (var value in loaded.Values) (value as IDisposable)?.Dispose();
+        }
+    }
+
+    private static MnistException InvalidStateDict(string full, string path, string why, Exception? inner = null) =>
+        new("PyTorchFileInvalid", MnistErrorKind.InvalidData, $"'{full}': {why}.", path, inner);
+
+    private static MnistException InvalidArchitecture(string json, string why, Exception? inner = null) =>
+        new("PyTorchArchitectureInvalid", MnistErrorKind.InvalidData, $"'{json}' cannot be used: {why}.", json, inner);
+}
