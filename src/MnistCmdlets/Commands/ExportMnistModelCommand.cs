@@ -5,7 +5,10 @@ using Mnist.Core.Persistence;
 
 namespace Mnist.Cmdlets.Commands;
 
-/// <summary>Saves a model (weights, training state and metadata) to one file, atomically.</summary>
+/// <summary>
+/// Saves a model atomically: as the module's own file (weights, training state and metadata), as ONNX for serving,
+/// or as a PyTorch state_dict with its architecture beside it. The extension chooses unless -Format says.
+/// </summary>
 [Cmdlet(VerbsData.Export, "MnistModel", SupportsShouldProcess = true)]
 [OutputType(typeof(MnistModel))]
 public sealed class ExportMnistModelCommand : MnistCmdlet
@@ -16,6 +19,10 @@ public sealed class ExportMnistModelCommand : MnistCmdlet
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
+
+    /// <summary>Mnist (the default), Onnx (.onnx) or PyTorch (.pt, .pth); without it the extension decides.</summary>
+    [Parameter]
+    public ModelFormat? Format { get; set; }
 
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
@@ -28,10 +35,12 @@ public sealed class ExportMnistModelCommand : MnistCmdlet
     protected override void ProcessOne()
     {
         var path = ResolvePath(Path);
-        if (ShouldProcess(path, "Export the model"))
+        var format = Format ?? ModelFormats.FromPath(path);
+        var targets = string.Join("', '", ModelFormats.TargetsOf(path, format));
+        if (ShouldProcess($"'{targets}'", $"Export the model as {format}"))
         {
-            ModelFile.Save(Model, path, overwrite: Force);
-            WriteVerbose($"Saved the model to '{path}'.");
+            ModelFormats.Save(Model, path, format, overwrite: Force);
+            WriteVerbose($"Saved the model as {format} to '{targets}'.");
         }
         if (PassThru) WriteObject(Model);
     }

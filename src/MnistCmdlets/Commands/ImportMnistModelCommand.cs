@@ -6,7 +6,10 @@ using Mnist.Core.Persistence;
 
 namespace Mnist.Cmdlets.Commands;
 
-/// <summary>Loads models saved by Export-MnistModel; a bad file is reported and the others go on.</summary>
+/// <summary>
+/// Loads models saved by Export-MnistModel (the module's own files, PyTorch state_dicts with their architecture,
+/// ONNX files it wrote); a bad file is reported and the others go on.
+/// </summary>
 [Cmdlet(VerbsData.Import, "MnistModel")]
 [OutputType(typeof(MnistModel))]
 public sealed class ImportMnistModelCommand : MnistCmdlet
@@ -22,7 +25,7 @@ public sealed class ImportMnistModelCommand : MnistCmdlet
         {
             try
             {
-                WriteObject(ModelFile.Load(ResolvePath(path)));
+                WriteObject(ModelFormats.Load(ResolvePath(path)));
             }
             catch (MnistException e)
             {

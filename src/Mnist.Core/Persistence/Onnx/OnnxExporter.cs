@@ -22,6 +22,7 @@ public static class OnnxExporter
     {
         var proto = Build(model);
         AtomicFile.Write(path, stream => proto.WriteTo(stream), overwrite);
+        model.SetFilePath(System.IO.Path.GetFullPath(path));
     }
 
     public static ModelProto Build(MnistModel model)
