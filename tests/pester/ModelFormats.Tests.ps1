@@ -51,7 +51,7 @@ Describe 'Export-MnistModel -Format Onnx' {
 
     It 'refuses an unknown -Format before writing' {
         $folder = New-TestFolder
-        { $mlp | Export-MnistModel -Path "$folder/a.keras" -Format Keras } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
+        { $mlp | Export-MnistModel -Path "$folder/a.keras" -Format Keras } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,*'
         Get-ChildItem $folder | Should -BeNullOrEmpty
     }
 

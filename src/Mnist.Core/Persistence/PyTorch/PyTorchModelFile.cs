@@ -52,7 +52,7 @@ public static class PyTorchModelFile
         }
         catch (MnistException e)
         {
-            throw InvalidArchitecture(ArchitecturePath(full), e.Message, e);
+            throw InvalidArchitecture(full, e.Message, e);
         }
         try
         {
@@ -75,24 +75,24 @@ public static class PyTorchModelFile
             throw new MnistException("PyTorchArchitectureNotFound", MnistErrorKind.NotFound,
                 $"'{full}' is read with the architecture file beside it, '{json}', which does not exist.", path);
         if (new FileInfo(json).Length > MaxArchitectureBytes)
-            throw InvalidArchitecture(json, $"it is larger than {MaxArchitectureBytes >> 20} MB");
+            throw InvalidArchitecture(full, $"it is larger than {MaxArchitectureBytes >> 20} MB");
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(json));
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String
                 || kind.GetString() != PyTorchArchitecture.KindName)
-                throw InvalidArchitecture(json, $"it is not the architecture of an Mnist model (no \"kind\": \"{PyTorchArchitecture.KindName}\")");
+                throw InvalidArchitecture(full, $"it is not the architecture of an Mnist model (no \"kind\": \"{PyTorchArchitecture.KindName}\")");
             var version = root.TryGetProperty("format_version", out var v) && v.TryGetInt32(out var n) ? n : 0;
             if (version > PyTorchArchitecture.CurrentFormatVersion)
                 throw new MnistException("ModelFormatTooNew", MnistErrorKind.InvalidData,
                     $"'{json}' has format version {version}; this module (version {ModelFile.ModuleVersion}) reads up to version {PyTorchArchitecture.CurrentFormatVersion}. Update the Mnist module.", json);
-            if (version < 1) throw InvalidArchitecture(json, "it has no valid format_version");
-            return root.Deserialize<PyTorchArchitecture>(PyTorchArchitecture.Json) ?? throw InvalidArchitecture(json, "it is empty");
+            if (version < 1) throw InvalidArchitecture(full, "it has no valid format_version");
+            return root.Deserialize<PyTorchArchitecture>(PyTorchArchitecture.Json) ?? throw InvalidArchitecture(full, "it is empty");
         }
         catch (JsonException e)
         {
-            throw InvalidArchitecture(json, $"it is not valid JSON ({e.Message})", e);
+            throw InvalidArchitecture(full, $"it is not valid JSON ({e.Message})", e);
         }
     }
 
@@ -159,6 +159,7 @@ public static class PyTorchModelFile
     private static MnistException InvalidStateDict(string full, string path, string why, Exception? inner = null) =>
         new("PyTorchFileInvalid", MnistErrorKind.InvalidData, $"'{full}': {why}.", path, inner);
 
-    private static MnistException InvalidArchitecture(string json, string why, Exception? inner = null) =>
-        new("PyTorchArchitectureInvalid", MnistErrorKind.InvalidData, $"'{json}' cannot be used: {why}.", json, inner);
+    private static MnistException InvalidArchitecture(string stateDict, string why, Exception? inner = null) =>
+        new("PyTorchArchitectureInvalid", MnistErrorKind.InvalidData,
+            $"'{ArchitecturePath(stateDict)}', the architecture of '{stateDict}', cannot be used: {why}.", stateDict, inner);
 }
