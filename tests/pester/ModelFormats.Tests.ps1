@@ -11,6 +11,10 @@ BeforeDiscovery {
     }
     $script:onnxPython = Find-PythonWith onnx
     $script:torchPython = Find-PythonWith torch
+    # Every architecture the module has: a new one is checked here without a change.
+    . "$PSScriptRoot/Common.ps1"
+    Import-Module $ModuleManifest
+    $script:architectures = @([Mnist.Core.Modeling.Architecture].GetEnumNames() | ForEach-Object { @{ Name = $_; Model = $_ } })
 }
 
 BeforeAll {
@@ -19,7 +23,6 @@ BeforeAll {
     $script:root = Resolve-Path "$PSScriptRoot/../.."
     $script:data = Import-MnistData -TrainCount 3000 -TestCount 100
     $script:mlp = $data | Invoke-MnistTraining -Model (New-MnistModel -HiddenUnits 128, 64 -Activation Gelu -Seed 4) -Epochs 1 -Quiet
-    $script:cnn = New-MnistModel -Architecture Cnn -Seed 4
 
     # The first test images as an IDX file, as the examples read them.
     $script:idxPath = Join-Path (New-TestFolder) 't10k-images-idx3-ubyte'
@@ -27,6 +30,15 @@ BeforeAll {
     Write-IdxFile $idxPath 2051 @(100, 28, 28) $pixels
 
     function Get-Probabilities($Model) { @($Model | Get-MnistPrediction -Data $data -Index (0..99)) }
+
+    # The trained GELU MLP, a deep sigmoid MLP, or an untrained seeded model of the named architecture.
+    function Get-TestModel([string] $Kind) {
+        switch ($Kind) {
+            'Mlp' { $mlp }
+            'Sigmoid' { New-MnistModel -HiddenUnits 32, 16, 8 -Activation Sigmoid -Seed 1 }
+            default { New-MnistModel -Architecture $Kind -Seed 4 }
+        }
+    }
 }
 
 Describe 'Export-MnistModel -Format Onnx' {
@@ -55,12 +67,8 @@ Describe 'Export-MnistModel -Format Onnx' {
         Get-ChildItem $folder | Should -BeNullOrEmpty
     }
 
-    It 'writes files the ONNX checker accepts (<Name>)' -Skip:(-not $onnxPython) -TestCases @(
-        @{ Name = 'MLP, GELU, two hidden layers'; Model = 'mlp' }
-        @{ Name = 'CNN'; Model = 'cnn' }
-        @{ Name = 'MLP, sigmoid, three hidden layers'; Model = 'sigmoid' }
-    ) {
-        $network = switch ($Model) { 'mlp' { $mlp } 'cnn' { $cnn } default { New-MnistModel -HiddenUnits 32, 16, 8 -Activation Sigmoid -Seed 1 } }
+    It 'writes files the ONNX checker accepts (<Name>)' -Skip:(-not $onnxPython) -TestCases ($architectures + @{ Name = 'MLP, sigmoid, three hidden layers'; Model = 'Sigmoid' }) {
+        $network = Get-TestModel $Model
         $path = Join-Path (New-TestFolder) 'model.onnx'
         $network | Export-MnistModel -Path $path
         $output = & $onnxPython -c @'
@@ -108,11 +116,8 @@ Describe 'Export-MnistModel -Format PyTorch and Import-MnistModel' {
         $loaded.Spec.Activation | Should -Be 'Gelu'
     }
 
-    It 'loads in PyTorch with torch.load and predicts the same (<Name>)' -Skip:(-not $torchPython) -TestCases @(
-        @{ Name = 'MLP, GELU'; Model = 'mlp' }
-        @{ Name = 'CNN'; Model = 'cnn' }
-    ) {
-        $network = if ($Model -eq 'cnn') { $cnn } else { $mlp }
+    It 'loads in PyTorch with torch.load and predicts the same (<Name>)' -Skip:(-not $torchPython) -TestCases $architectures {
+        $network = Get-TestModel $Model
         $path = Join-Path (New-TestFolder) 'model.pth'
         $network | Export-MnistModel -Path $path -Format PyTorch
         $lines = & $torchPython "$root/examples/pytorch/mnist_model.py" $path $idxPath 100 2>&1

@@ -14,27 +14,13 @@ public class PyTorchFormatTests
     private static string TempPath(string name = "model.pt") =>
         Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "mnist-pytorch-" + Guid.NewGuid().ToString("N"))).FullName, name);
 
-    private static MnistModel Trained(ModelSpec spec, int train = 2_000)
-    {
-        var model = new MnistModel(spec);
-        Trainer.Fit(model, TestData.Mnist.Take(train, 100), new TrainingOptions { Epochs = 1, ValidationSplit = 0 });
-        return model;
-    }
-
-    public static TheoryData<string> Architectures => new() { "mlp", "deep-tanh-mlp", "cnn" };
-
-    private static ModelSpec SpecFor(string kind) => kind switch
-    {
-        "cnn" => ModelSpec.DefaultFor(Architecture.Cnn) with { Seed = 8 },
-        "deep-tanh-mlp" => new ModelSpec { HiddenUnits = new[] { 128, 64, 32 }, Activation = Activation.Tanh, Seed = 8 },
-        _ => new ModelSpec { Seed = 8 },
-    };
+    public static TheoryData<string> Architectures => OnnxExportTests.Architectures;
 
     [Theory]
     [MemberData(nameof(Architectures))]
     public void A_round_trip_through_the_pytorch_format_predicts_bitwise_the_same(string kind)
     {
-        using var model = Trained(SpecFor(kind), kind == "cnn" ? 300 : 2_000);
+        using var model = OnnxExportTests.Trained(kind);
         var path = TempPath();
         ModelFormats.Save(model, path, ModelFormat.PyTorch, overwrite: false);
         Assert.True(File.Exists(Path.ChangeExtension(path, ".json")));
