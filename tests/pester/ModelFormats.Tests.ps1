@@ -135,6 +135,37 @@ Describe 'Export-MnistModel -Format PyTorch and Import-MnistModel' {
     }
 }
 
+Describe 'A state_dict changed and saved by PyTorch' {
+    It 'reads back with Import-MnistModel and predicts what PyTorch predicts (<Name>)' -Skip:(-not $torchPython) -TestCases $architectures {
+        $path = Join-Path (New-TestFolder) 'model.pt'
+        Get-TestModel $Model | Export-MnistModel -Path $path
+        $output = & $torchPython -c @'
+import sys, torch
+sys.path.insert(0, sys.argv[2])
+import mnist_model
+net, info = mnist_model.load(sys.argv[1])
+with torch.no_grad():
+    for parameter in net.parameters():
+        parameter.mul_(0.5)
+torch.save(net.state_dict(), sys.argv[1])
+'@ $path "$root/examples/pytorch" 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$output"
+        $expected = & $torchPython "$root/examples/pytorch/mnist_model.py" $path $idxPath 100 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$expected"
+
+        $loaded = Import-MnistModel $path -ErrorAction Stop
+        $actual = Get-Probabilities $loaded
+        foreach ($line in $expected) {
+            $fields = -split $line
+            $index = [int]$fields[0]
+            $actual[$index].PredictedName | Should -Be $fields[1]
+            for ($c = 0; $c -lt 10; $c++) {
+                [math]::Abs([double]$fields[3 + $c] - $actual[$index].Probabilities[$c]) | Should -BeLessOrEqual 1e-5
+            }
+        }
+    }
+}
+
 Describe 'Import-MnistModel of files it cannot use' {
     It 'reports <Case> with <ErrorId>, naming the file' -TestCases @(
         @{ Case = 'a .onnx file that is not ONNX'; Name = 'x.onnx'; ErrorId = 'OnnxFileInvalid'; Make = { param($p) Set-Content $p 'not a model' } }

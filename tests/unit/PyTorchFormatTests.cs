@@ -68,7 +68,7 @@ public class PyTorchFormatTests
         var e = Assert.Throws<MnistException>(() => PyTorchModelFile.Load(smallPath));
         Assert.Equal("ModelArchitectureMismatch", e.ErrorId);
         Assert.Contains(smallPath, e.Message);
-        Assert.Contains("dense.0.weight", e.Message);
+        Assert.Contains("'dense.0.weight' has shape [32, 784], not [16, 784]", e.Message);
     }
 
     [Fact]

@@ -121,39 +121,82 @@ public static class PyTorchModelFile
             throw InvalidStateDict(full, path, $"it is not a PyTorch state_dict file ({e.Message})", e);
         }
 
-        Hashtable loaded;
+        // First the pickle's description of each tensor (PyBridge allocates torch.empty(shape) from it), then the tensors.
+        CheckDescriptions(Unpickle(full, path, describeOnly: true), expected, full, path);
+        var loaded = Unpickle(full, path, describeOnly: false);
         try
         {
-            using var stream = File.OpenRead(full);
-            loaded = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false);
-        }
-        catch (Exception e) when (e is not MnistException)
-        {
-            throw InvalidStateDict(full, path, $"its state_dict cannot be read ({e.Message})", e);
-        }
-        try
-        {
-            var problems = new List<string>();
+            using var _ = no_grad();
             foreach (var (key, target) in expected)
             {
-                if (!loaded.ContainsKey(key)) { problems.Add($"'{key}' is missing"); continue; }
-                if (loaded[key] is not Tensor tensor) { problems.Add($"'{key}' is not a tensor"); continue; }
-                if (tensor.dtype != target.dtype) problems.Add($"'{key}' is {tensor.dtype}, not {target.dtype}");
-                else if (!tensor.shape.SequenceEqual(target.shape))
-                    problems.Add($"'{key}' has shape [{string.Join(", ", tensor.shape)}], not [{string.Join(", ", target.shape)}]");
+                if (loaded[key] is not Tensor tensor || tensor.dtype != target.dtype || !tensor.shape.SequenceEqual(target.shape))
+                    throw InvalidStateDict(full, path, $"'{key}' was read as something other than it described");
+                target.copy_(tensor);
             }
-            foreach (var key in loaded.Keys.Cast<object>().Select(k => k.ToString()).Where(k => k is null || !expected.ContainsKey(k)))
-                problems.Add($"'{key}' is not in the architecture");
-            if (problems.Count > 0)
-                throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
-                    $"'{full}': its state_dict does not fit the architecture in '{ArchitecturePath(full)}': {string.Join("; ", problems.Take(5))}.", path);
-            using var _ = no_grad();
-            foreach (var (key, target) in expected) target.copy_((Tensor)loaded[key]!);
         }
         finally
         {
             foreach (var value in loaded.Values) (value as IDisposable)?.Dispose();
         }
+    }
+
+    private static Hashtable Unpickle(string full, string path, bool describeOnly)
+    {
+        try
+        {
+            // Descriptions keep the zip open to read later; ours are only looked at, so the stream closes here either way.
+            using var stream = File.OpenRead(full);
+            return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: describeOnly, skipTensorRead: describeOnly);
+        }
+        catch (Exception e) when (e is not MnistException)
+        {
+            throw InvalidStateDict(full, path, $"its state_dict cannot be read ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// Every key of the architecture, with its shape and type, contiguous from offset 0, and nothing else. PyBridge's
+    /// description of a tensor is an internal class: its public properties are read by name, and anything unexpected
+    /// refuses the file.
+    /// </summary>
+    private static void CheckDescriptions(Hashtable described, Dictionary<string, Tensor> expected, string full, string path)
+    {
+        static T? Property<T>(object value, string name) => value.GetType().GetProperty(name)?.GetValue(value) is T t ? t : default;
+        var problems = new List<string>();
+        foreach (var (key, target) in expected)
+        {
+            if (!described.ContainsKey(key)) { problems.Add($"'{key}' is missing"); continue; }
+            var description = described[key];
+            if (description is null || Property<long[]>(description, "Shape") is not { } shape || Property<long[]>(description, "Stride") is not { } stride
+                || description.GetType().GetProperty("DType")?.GetValue(description) is not ScalarType dtype
+                || description.GetType().GetProperty("StorageOffset")?.GetValue(description) is not int offset)
+            {
+                problems.Add($"'{key}' is not a tensor");
+                continue;
+            }
+            if (dtype != target.dtype) problems.Add($"'{key}' is {dtype}, not {target.dtype}");
+            else if (!shape.SequenceEqual(target.shape))
+                problems.Add($"'{key}' has shape [{string.Join(", ", shape)}], not [{string.Join(", ", target.shape)}]");
+            else if (offset != 0 || !stride.SequenceEqual(ContiguousStrides(shape)))
+                problems.Add($"'{key}' is not stored contiguously");
+        }
+        foreach (var key in described.Keys.Cast<object>().Select(k => k?.ToString()).Where(k => k is null || !expected.ContainsKey(k)))
+            problems.Add($"'{key}' is not in the architecture");
+        if (problems.Count > 0)
+            throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
+                $"'{full}': its state_dict does not fit the architecture in '{ArchitecturePath(full)}': {string.Join("; ", problems.Take(5))}.", path);
+    }
+
+    private static long[] ContiguousStrides(long[] shape)
+    {
+        var strides = new long[shape.Length];
+        long step = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            strides[i] = step;
+            step *= shape[i];
+        }
+        return strides;
     }
 
     private static MnistException InvalidStateDict(string full, string path, string why, Exception? inner = null) =>
