@@ -98,7 +98,8 @@ internal static class OnnxLayers
 
     private static string Weights(OnnxGraph graph, NetworkLayer layer, string parameter, Tensor tensor)
     {
-        using var values = tensor.detach().to(ScalarType.Float32).contiguous();
+        using var scope = NewDisposeScope();
+        var values = tensor.detach().to(ScalarType.Float32).contiguous();
         return graph.Initializer(layer.Key(parameter), values.data<float>().ToArray(), values.shape);
     }
 
