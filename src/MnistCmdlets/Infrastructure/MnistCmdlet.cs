@@ -54,6 +54,7 @@ public abstract class MnistCmdlet : PSCmdlet, IDisposable
         MnistErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
         MnistErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
         MnistErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        MnistErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };
 
