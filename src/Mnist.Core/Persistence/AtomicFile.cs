@@ -20,8 +20,8 @@ public static class AtomicFile
         var full = CheckTarget(path, overwrite);
         var folder = System.IO.Path.GetDirectoryName(full)!;
         var name = System.IO.Path.GetFileName(full);
-        RemoveStaleTemporaries(folder, name);
-        var temporary = System.IO.Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}{TemporarySuffix}");
+        RemoveStaleTemporaries(full);
+        var temporary = TemporaryPathFor(full);
         try
         {
             FileStream stream;
@@ -88,9 +88,21 @@ public static class AtomicFile
         if (kind == FileKind.Other) throw NotAFile(full, path);
     }
 
-    /// <summary>Temporary files of this target whose writer (by the process id in their name) is no longer running.</summary>
-    private static void RemoveStaleTemporaries(string folder, string name)
+    /// <summary>A recognisable temporary file beside <paramref name="target"/>, named after it and this process.</summary>
+    public static string TemporaryPathFor(string target)
     {
+        var full = System.IO.Path.GetFullPath(target);
+        return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!,
+            $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TemporarySuffix}");
+    }
+
+    /// <summary>Temporary files of this target whose writer (by the process id in their name) is no longer running.</summary>
+    public static void RemoveStaleTemporaries(string target)
+    {
+        var full = System.IO.Path.GetFullPath(target);
+        var folder = System.IO.Path.GetDirectoryName(full)!;
+        var name = System.IO.Path.GetFileName(full);
+        if (!Directory.Exists(folder)) return;
         string[] candidates;
         try
         {
