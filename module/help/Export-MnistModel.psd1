@@ -13,7 +13,8 @@ leaves a half-written model, and the previous file stays intact. It refuses to o
 '@
     Parameters  = @{
         Model    = 'The model to save. Takes the model from the pipeline.'
-        Path     = 'The file to write. Its folder must exist. Relative paths are resolved against the current location.'
+        Path     = 'The file to write. Its folder must exist (else FolderNotFound) and be writable (FolderNotWritable); a folder (PathIsFolder) or a device, FIFO or socket (TargetNotAFile) is refused, even with -Force. Relative paths are resolved against the current location. A path with wildcards must match exactly one existing file (else PathWildcardNotUnique); use -LiteralPath for a new name with [ ] * or ?.'
+        LiteralPath = 'The file to write, taken exactly as written: no wildcard expansion (for names holding [ ] * or ?). Otherwise as -Path.'
         Force    = 'Overwrite the file if it exists.'
         PassThru = 'Output the model after saving it, so the pipeline can go on.'
     }

@@ -6,16 +6,22 @@ using Mnist.Core.Persistence;
 namespace Mnist.Cmdlets.Commands;
 
 /// <summary>Saves a model (weights, training state and metadata) to one file, atomically.</summary>
-[Cmdlet(VerbsData.Export, "MnistModel", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "MnistModel", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(MnistModel))]
 public sealed class ExportMnistModelCommand : MnistCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public MnistModel Model { get; set; } = null!;
 
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
+
+    /// <summary>The file, taken exactly as written (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
 
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
@@ -27,7 +33,7 @@ public sealed class ExportMnistModelCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
-        var path = ResolvePath(Path);
+        var path = PathResolution.Output(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath");
         if (ShouldProcess(path, "Export the model"))
         {
             ModelFile.Save(Model, path, overwrite: Force);
