@@ -181,12 +181,13 @@ Describe 'Invoke-MnistTraining' {
         $quiet | Should -BeNullOrEmpty
     }
 
-    It 'uses the machine''s cores by default and respects -ThreadCount' {
+    It 'takes -ThreadCount for its own work and puts the session''s thread count back after it' {
         (Get-Command Invoke-MnistTraining).Parameters['ThreadCount'] | Should -Not -BeNullOrEmpty
+        $before = [TorchSharp.torch]::get_num_threads()
         $null = $small | Invoke-MnistTraining -Epochs 1 -ThreadCount 1 -Quiet
-        [TorchSharp.torch]::get_num_threads() | Should -Be 1
+        [TorchSharp.torch]::get_num_threads() | Should -Be $before
         $null = $small | Invoke-MnistTraining -Epochs 1 -Quiet
-        [TorchSharp.torch]::get_num_threads() | Should -Be ([Environment]::ProcessorCount)
+        [TorchSharp.torch]::get_num_threads() | Should -Be $before
     }
 
     It 'gives the same result for the same seed' {
@@ -215,7 +216,7 @@ Describe 'Invoke-MnistTraining' {
     It 'rejects a model and data that do not fit' {
         $model = New-MnistModel -Classes 5
         $err = { $small | Invoke-MnistTraining -Model $model -Epochs 1 -Quiet } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike 'ModelDataMismatch,*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'ModelClassesMismatch,*'
     }
 }
 
