@@ -63,6 +63,7 @@ function Invoke-Build {
         --self-contained false -o $ModuleOut -nologo -v quiet
     Repair-TorchSharpNative $ModuleOut
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force -Exclude help
+    Copy-Item (Join-Path $Root 'docs/errors.md') $ModuleOut -Force
     $helpBuilder = Join-Path $Root 'tools/Build-Help.ps1'
     if (Test-Path $helpBuilder) { Invoke-FreshPwsh "& '$helpBuilder' -ModuleFolder '$ModuleOut'" | Out-Null }
     Write-Host "Module: $(Join-Path $ModuleOut 'Mnist.psd1')"

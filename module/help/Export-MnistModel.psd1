@@ -27,8 +27,9 @@ state that lets training continue exactly; the PyTorch format keeps History, the
 '@
     Parameters  = @{
         Model    = 'The model to save. Takes the model from the pipeline.'
-        Path     = 'The file to write. Its folder must exist. Relative paths are resolved against the current location.'
+        Path     = 'The file to write. Its folder must exist (else FolderNotFound) and be writable (FolderNotWritable); a folder (PathIsFolder) or a device, FIFO or socket (TargetNotAFile) is refused, even with -Force. Relative paths are resolved against the current location. A path with wildcards must match exactly one existing file (else PathWildcardNotUnique); use -LiteralPath for a new name with [ ] * or ?.'
         Format   = 'Mnist (the module''s own file), Onnx or PyTorch. Without it the extension decides: .onnx is Onnx, .pt and .pth are PyTorch, anything else Mnist.'
+        LiteralPath = 'The file to write, taken exactly as written: no wildcard expansion (for names holding [ ] * or ?). Otherwise as -Path.'
         Force    = 'Overwrite the file (for PyTorch, both files) if it exists.'
         PassThru = 'Output the model after saving it, so the pipeline can go on.'
     }

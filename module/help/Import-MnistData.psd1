@@ -17,7 +17,8 @@ not enumerated into the pipeline; ask for samples by index. Pixels are normalise
 the first time a model needs them.
 '@
     Parameters  = @{
-        Path       = 'A folder with the four MNIST IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; raw or .gz), or a Keras mnist.npz file. Relative paths and ~ are resolved against the current location. Takes FileInfo and DirectoryInfo objects from Get-Item or Get-ChildItem by property name.'
+        Path       = 'A folder with the four MNIST IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; raw or .gz), or a Keras mnist.npz file. Relative paths and ~ are resolved against the current location. A wildcard must match exactly one folder or file (no match: DataPathNotFound; several: PathWildcardNotUnique).'
+        LiteralPath = 'As -Path, taken exactly as written (no wildcards). FileInfo and DirectoryInfo objects from Get-Item or Get-ChildItem bind here by property name (PSPath, FullName).'
         CachePath  = 'The cache folder to read, and to fill from the mirrors when files are missing. Defaults to $env:MNIST_DATA_DIR, else ~/.cache/mnist.'
         Split      = 'Return only this split: Train or Test. Without it the dataset with both splits is returned.'
         Name       = 'Without -Path: the known dataset to read from the cache or download (mnist, fashion-mnist, kmnist; tab completion offers them). With -Path: the name shown on the data and remembered by models trained on it; defaults to the known dataset''s name when the files are recognised by their sums, else the folder or file name.'

@@ -10,6 +10,7 @@ public enum MnistErrorKind
     ResourceUnavailable,
     AlreadyExists,
     LimitsExceeded,
+    PermissionDenied,
 }
 
 /// <summary>

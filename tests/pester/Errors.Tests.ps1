@@ -25,3 +25,30 @@ Describe 'docs/errors.md' {
         Get-Content "$PSScriptRoot/../../README.md" -Raw | Should -Match '\(docs/errors\.md\)'
     }
 }
+
+Describe 'RecommendedAction' {
+    BeforeAll {
+        $script:advice = Get-Content "$PSScriptRoot/../../src/MnistCmdlets/Infrastructure/ErrorAdvice.cs" -Raw
+        . "$PSScriptRoot/Common.ps1"
+        Import-Module $ModuleManifest
+    }
+
+    It 'has advice for <ErrorId>' -TestCases $errorIds {
+        $advice | Should -Match "\[""$ErrorId""\] = "
+    }
+
+    It 'is set on the error records users see, in the cmdlet''s terms' {
+        $folder = New-TestFolder
+        $path = Join-Path $folder 'm.mnist'
+        New-MnistModel -Seed 1 -HiddenUnits 8 | Export-MnistModel -Path $path
+        $thrown = { New-MnistModel -Seed 1 -HiddenUnits 8 | Export-MnistModel -Path $path -ErrorAction Stop } | Should -Throw -PassThru
+        $thrown.ErrorDetails.RecommendedAction | Should -BeLike '*-Force*'
+        $thrown.CategoryInfo.Category | Should -Be 'ResourceExists'
+    }
+
+    It 'ships errors.md with the module' {
+        $shipped = Join-Path (Split-Path $ModuleManifest) 'errors.md'
+        Test-Path $shipped | Should -BeTrue
+        (Get-Content $shipped -Raw) | Should -Be (Get-Content "$PSScriptRoot/../../docs/errors.md" -Raw)
+    }
+}

@@ -68,16 +68,55 @@ public static class IdxReader
                 (magic == other ? $" (this is an {otherKind} file)." : "."), source.Path);
     }
 
+    /// <summary>
+    /// The data a header announces, checked against what the file can really hold before anything is allocated: a
+    /// raw file must have exactly that length; a .gz file must be big enough to inflate to it, and is allocated in
+    /// one piece only when its gzip trailer agrees and the size is modest, else in chunks as the data arrives.
+    /// </summary>
     private static byte[] ReadBody(IdxSource source, int headerLength, long length)
     {
         if (length > Array.MaxLength)
             throw new MnistException("IdxBadHeader", MnistErrorKind.InvalidData, $"'{source.Path}' declares {length:N0} bytes of data, too many to load.", source.Path);
+        long total = headerLength + length;
+        if (!source.CanHold(total))
+            throw source.IsGzip
+                ? new MnistException("IdxTruncated", MnistErrorKind.InvalidData,
+                    $"'{source.Path}' is truncated: its header announces {total:N0} bytes, more than its {source.FileLength:N0} compressed bytes can hold.", source.Path)
+                : Truncated(source.Path, total, source.FileLength);
+        if (!source.IsGzip && source.FileLength > total)
+            throw new MnistException("IdxTrailingData", MnistErrorKind.InvalidData,
+                $"'{source.Path}' is longer ({source.FileLength:N0} bytes) than its header ({total:N0} bytes) accounts for.", source.Path);
+        if (!source.TrailerAgrees(total) || length > InputLimits.MaxGzipPreallocation && source.IsGzip)
+            return ReadInChunks(source, headerLength, length);
         // Pinned: in measurements here the pinned heap reuses freed memory where the large-object heap gave it back
         // to the system, and faulting 47 MB of fresh pages in cost more than reading and hashing the file.
         var body = GC.AllocateUninitializedArray<byte>((int)length, pinned: true);
         PagePrefault.Populate(body);
         int got = source.Read(body);
         if (got < length) throw Truncated(source.Path, headerLength + length, headerLength + got);
+        return body;
+    }
+
+    private static byte[] ReadInChunks(IdxSource source, int headerLength, long length)
+    {
+        const int chunkSize = 4 << 20;
+        var chunks = new List<byte[]>();
+        long got = 0;
+        while (got < length)
+        {
+            var chunk = new byte[(int)Math.Min(chunkSize, length - got)];
+            int read = source.Read(chunk);
+            got += read;
+            chunks.Add(chunk);
+            if (read < chunk.Length) throw Truncated(source.Path, headerLength + length, headerLength + got);
+        }
+        var body = GC.AllocateUninitializedArray<byte>((int)length, pinned: true);
+        long offset = 0;
+        foreach (var chunk in chunks)
+        {
+            chunk.CopyTo(body, offset);
+            offset += chunk.Length;
+        }
         return body;
     }
 

@@ -13,14 +13,35 @@ internal sealed class IdxSource : IDisposable
     private readonly Stream _content;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    private IdxSource(string path, FileStream file, Stream content)
+    private IdxSource(string path, FileStream file, Stream content, bool isGzip, uint? gzipSizeModulo)
     {
         Path = path;
         _file = file;
         _content = content;
+        IsGzip = isGzip;
+        FileLength = file.Length;
+        _gzipSizeModulo = gzipSizeModulo;
     }
 
+    private readonly uint? _gzipSizeModulo;
+
     public string Path { get; }
+    public bool IsGzip { get; }
+
+    /// <summary>The length of the file on disk (compressed, for a .gz).</summary>
+    public long FileLength { get; }
+
+    /// <summary>
+    /// Whether a content of <paramref name="length"/> bytes could be in this file at all: a raw file's length is
+    /// known; a gzip file inflates at most about 1032:1 (deflate's limit).
+    /// </summary>
+    public bool CanHold(long length) => IsGzip ? length <= FileLength * InputLimits.MaxDeflateRatio + 1024 : length <= FileLength;
+
+    /// <summary>
+    /// Whether the gzip trailer's size (ISIZE, the content length modulo 2^32) agrees with <paramref name="length"/>;
+    /// only then is a buffer of that size worth allocating before the data is seen. A raw file always agrees.
+    /// </summary>
+    public bool TrailerAgrees(long length) => !IsGzip || _gzipSizeModulo == (uint)(length & 0xFFFFFFFF);
 
     public static IdxSource Open(string path)
     {
@@ -29,15 +50,23 @@ internal sealed class IdxSource : IDisposable
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         Span<byte> signature = stackalloc byte[2];
         int read = file.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
-        file.Position = 0;
         bool isGzip = read == 2 && signature[0] == 0x1f && signature[1] == 0x8b;
+        uint? sizeModulo = null;
+        if (isGzip && file.Length >= 18)
+        {
+            Span<byte> trailer = stackalloc byte[4];
+            file.Position = file.Length - 4;
+            file.ReadExactly(trailer);
+            sizeModulo = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        }
+        file.Position = 0;
         if (!isGzip && path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
         {
             file.Dispose();
             throw new MnistException("IdxNotGzip", MnistErrorKind.InvalidData,
                 $"'{path}' is named .gz but is not gzip-compressed (no gzip signature 1F 8B).", path);
         }
-        return new IdxSource(path, file, isGzip ? new GZipStream(file, CompressionMode.Decompress) : file);
+        return new IdxSource(path, file, isGzip ? new GZipStream(file, CompressionMode.Decompress) : file, isGzip, sizeModulo);
     }
 
     /// <summary>Fills <paramref name="buffer"/> as far as the content goes; returns how many bytes it got.</summary>

@@ -9,32 +9,80 @@ public sealed record DownloadProgress(string File, string Mirror, long BytesRece
 
 /// <summary>
 /// Fills the cache folder from the mirrors: each .gz is checked against its published SHA-256, decompressed,
-/// checked again, and moved into place; a failure of any kind falls over to the next mirror, and nothing partial
-/// ever reaches the cache.
+/// checked again, and moved into place; a failure of any kind (an error, a wrong sum, a body larger than the
+/// published size, a mirror that stops sending for <see cref="ReadTimeout"/>) falls over to the next mirror, and
+/// nothing partial ever reaches the cache. Temporary files are removed on failure, and those of a killed run by
+/// the next one; a cache folder this call created is removed again if nothing could be put in it.
 /// </summary>
 public sealed class MnistDownloader
 {
+    /// <summary>Environment variable: seconds a mirror may stay silent (connecting, or in the middle of a body) before the next is tried.</summary>
+    public const string TimeoutVariable = "MNIST_DOWNLOAD_TIMEOUT";
+
+    /// <summary>The size of a file whose published size is not known (KMNIST's): larger than any of the datasets' files.</summary>
+    public const long UnknownSizeLimit = 64L << 20;
+
     private readonly HttpClient _http;
     private readonly IReadOnlyList<string> _mirrors;
     private readonly IReadOnlyList<MnistFiles.KnownFile> _files;
 
     /// <param name="files">The files to fetch and their sums; the four MNIST files unless a test says otherwise.</param>
-    public MnistDownloader(IReadOnlyList<string>? mirrors = null, HttpClient? http = null, IReadOnlyList<MnistFiles.KnownFile>? files = null)
+    /// <param name="readTimeout">How long a mirror may send nothing; $env:MNIST_DOWNLOAD_TIMEOUT seconds, else 30 s.</param>
+    public MnistDownloader(IReadOnlyList<string>? mirrors = null, HttpClient? http = null, IReadOnlyList<MnistFiles.KnownFile>? files = null,
+        TimeSpan? readTimeout = null)
     {
         _mirrors = mirrors ?? MnistFiles.ConfiguredMirrors;
-        _http = http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        _http = http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         _files = files ?? MnistFiles.All;
+        ReadTimeout = readTimeout ?? ConfiguredTimeout();
     }
+
+    public TimeSpan ReadTimeout { get; }
+
+    private static TimeSpan ConfiguredTimeout() =>
+        double.TryParse(Environment.GetEnvironmentVariable(TimeoutVariable), System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(30);
 
     public void FillCache(string cacheFolder, IProgress<DownloadProgress>? progress = null, CancellationToken cancel = default)
     {
+        var created = FoldersToCreate(Path.GetFullPath(cacheFolder));
         Directory.CreateDirectory(cacheFolder);
-        foreach (var file in _files)
+        try
         {
-            var target = Path.Combine(cacheFolder, file.Name);
-            if (File.Exists(target) && MnistFiles.Sha256Hex(target) == file.Sha256) continue;
-            Download(file, target, progress, cancel);
+            foreach (var file in _files)
+            {
+                var target = Path.Combine(cacheFolder, file.Name);
+                AtomicFile.RemoveStaleTemporaries(target);
+                AtomicFile.RemoveStaleTemporaries(target + ".gz");
+                if (File.Exists(target) && MnistFiles.Sha256Hex(target) == file.Sha256) continue;
+                Download(file, target, progress, cancel);
+            }
         }
+        catch
+        {
+            // Leave no empty cache folder behind: remove what this call created, innermost first, while empty.
+            foreach (var folder in created)
+            {
+                try
+                {
+                    if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+            throw;
+        }
+    }
+
+    /// <summary>The folders of <paramref name="folder"/>'s path that do not exist yet, innermost first.</summary>
+    private static List<string> FoldersToCreate(string folder)
+    {
+        var missing = new List<string>();
+        for (var current = folder; !string.IsNullOrEmpty(current) && !Directory.Exists(current); current = Path.GetDirectoryName(current))
+            missing.Add(current);
+        return missing;
     }
 
     private void Download(MnistFiles.KnownFile file, string target, IProgress<DownloadProgress>? progress, CancellationToken cancel)
@@ -43,10 +91,10 @@ public sealed class MnistDownloader
         foreach (var mirror in _mirrors)
         {
             var url = mirror.TrimEnd('/') + "/" + file.Name + ".gz";
-            var gzipTemp = target + $".{Guid.NewGuid():N}.gz.tmp";
+            var gzipTemp = AtomicFile.TemporaryPathFor(target + ".gz");
             try
             {
-                Fetch(url, gzipTemp, file.Name, mirror, progress, cancel);
+                Fetch(url, gzipTemp, file, mirror, progress, cancel);
                 var gzipSum = MnistFiles.Sha256Hex(gzipTemp);
                 if (gzipSum != file.GzipSha256)
                     throw new InvalidDataException($"SHA-256 {gzipSum} does not match the published {file.GzipSha256}");
@@ -57,7 +105,7 @@ public sealed class MnistDownloader
             {
                 throw;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TimeoutException or OperationCanceledException)
             {
                 failures.Add($"{url}: {e.Message}");
             }
@@ -88,21 +136,41 @@ public sealed class MnistDownloader
             throw new InvalidDataException($"uncompressed SHA-256 {sum} does not match the published {expectedSha256}");
     }
 
-    private void Fetch(string url, string path, string name, string mirror, IProgress<DownloadProgress>? progress, CancellationToken cancel)
+    /// <summary>
+    /// Downloads one body to <paramref name="path"/>: refused when it announces or sends more than the published
+    /// size, abandoned when the mirror sends nothing for <see cref="ReadTimeout"/> (each read has its own deadline).
+    /// </summary>
+    private void Fetch(string url, string path, MnistFiles.KnownFile file, string mirror, IProgress<DownloadProgress>? progress, CancellationToken cancel)
     {
-        using var response = _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancel).GetAwaiter().GetResult();
-        response.EnsureSuccessStatusCode();
-        var total = response.Content.Headers.ContentLength;
-        using var body = response.Content.ReadAsStreamAsync(cancel).GetAwaiter().GetResult();
-        using var output = File.Create(path);
-        var buffer = new byte[81920];
-        long received = 0;
-        int read;
-        while ((read = body.ReadAsync(buffer, cancel).AsTask().GetAwaiter().GetResult()) > 0)
+        long limit = file.GzipLength > 0 ? file.GzipLength : UnknownSizeLimit;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(ReadTimeout);
+        try
         {
-            output.Write(buffer, 0, read);
-            received += read;
-            progress?.Report(new DownloadProgress(name, mirror, received, total));
+            using var response = _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token).GetAwaiter().GetResult();
+            response.EnsureSuccessStatusCode();
+            var announced = response.Content.Headers.ContentLength;
+            if (announced > limit)
+                throw new InvalidDataException($"it announces {announced:N0} bytes, more than the published {limit:N0}");
+            using var body = response.Content.ReadAsStream(deadline.Token);
+            using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            var buffer = new byte[81920];
+            long received = 0;
+            while (true)
+            {
+                deadline.CancelAfter(ReadTimeout);
+                int read = body.ReadAsync(buffer, deadline.Token).AsTask().GetAwaiter().GetResult();
+                if (read == 0) break;
+                received += read;
+                if (received > limit)
+                    throw new InvalidDataException($"it sent more than the published {limit:N0} bytes");
+                output.Write(buffer, 0, read);
+                progress?.Report(new DownloadProgress(file.Name, mirror, received, announced ?? (file.GzipLength > 0 ? file.GzipLength : null)));
+            }
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the mirror sent nothing for {ReadTimeout.TotalSeconds:0.#} s");
         }
     }
 

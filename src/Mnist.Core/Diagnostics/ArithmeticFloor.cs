@@ -52,7 +52,7 @@ public static class ArithmeticFloorMeter
     public static ArithmeticFloor Measure(ModelSpec spec, int trainImages, int validationImages, int batchSize, int threads,
         TimeSpan budget)
     {
-        torch.set_num_threads(threads);
+        using var _ = TorchThreads.Use(threads);
         var gflops = GflopPerSecond(TrainingStepProducts(spec, batchSize), budget);
         var peak = GflopPerSecond(new[] { (1024L, 1024L, 1024L) }, budget);
         var epochGflop = EpochFlops(spec, trainImages, validationImages, batchSize) / 1e9;

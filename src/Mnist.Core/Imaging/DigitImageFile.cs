@@ -25,7 +25,16 @@ public static class DigitImageFile
         try
         {
             using var stream = File.OpenRead(path);
-            bitmap = SKBitmap.Decode(stream);
+            using var codec = SKCodec.Create(stream);
+            if (codec is null)
+                throw new MnistException("ImageUnreadable", MnistErrorKind.InvalidData,
+                    $"The file '{path}' is not an image that can be decoded (PNG, JPEG, BMP, GIF or WebP expected).", path);
+            // The size comes from the header; it is checked before a single pixel is decoded.
+            var (width, height) = (codec.Info.Width, codec.Info.Height);
+            if (width <= 0 || height <= 0 || (long)width * height > InputLimits.MaxPicturePixels)
+                throw new MnistException("ImageTooLarge", MnistErrorKind.LimitsExceeded,
+                    $"The image '{path}' is {width:N0}x{height:N0} pixels; pictures up to {InputLimits.MaxPicturePixels / (1 << 20)} megapixels are read (scale it down first).", path);
+            bitmap = SKBitmap.Decode(codec);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

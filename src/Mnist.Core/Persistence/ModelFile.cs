@@ -69,18 +69,22 @@ public static class ModelFile
     public static MnistModel Load(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new MnistException("ModelFileInvalid", MnistErrorKind.InvalidData, $"'{full}' is a folder, not a model file.", path);
         if (!File.Exists(full))
             throw new MnistException("ModelFileNotFound", MnistErrorKind.NotFound, $"Model file '{full}' does not exist.", path);
         try
         {
             using var zip = ZipFile.OpenRead(full);
-            var metadata = ReadMetadata(zip, full);
-            var weights = ReadEntry(zip, WeightsEntry, full);
+            var metadata = ReadMetadata(zip, full, path);
+            long parameters = metadata.Spec.CountParameters() ?? InputLimits.MaxModelParameters;
+            var weights = ReadEntry(zip, WeightsEntry, full, path, parameters * 4 + InputLimits.StateOverheadBytes);
             if (Data.MnistFiles.Sha256Hex(weights) != metadata.WeightsSha256)
-                throw Corrupt(full, "its weights do not match the SHA-256 recorded in it");
-            var model = metadata.CreateModel();
+                throw Corrupt(full, path, "its weights do not match the SHA-256 recorded in it");
+            var model = CreateModel(metadata, full, path);
             try
             {
+                TrainingStateCheck.CheckWeights(weights, model);
                 using var reader = new BinaryReader(new MemoryStream(weights));
                 model.Network.load(reader, strict: true);
             }
@@ -90,30 +94,51 @@ public static class ModelFile
                 throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
                     $"'{full}': its weights do not fit the architecture it describes ({metadata.Spec.Architecture}): {e.Message}", path, e);
             }
-            RestoreTrainingState(model, zip, full);
+            RestoreTrainingState(model, zip, full, path, parameters);
             model.SetFilePath(full);
             return model;
         }
         catch (InvalidDataException e)
         {
-            throw Corrupt(full, $"it is not a readable model file ({e.Message})", e);
+            throw Corrupt(full, path, $"it is not a readable model file ({e.Message})", e);
         }
         catch (JsonException e)
         {
-            throw Corrupt(full, $"its metadata is not valid JSON ({e.Message})", e);
+            throw Corrupt(full, path, $"its metadata is not valid JSON for a model file ({e.Message})", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MnistException("ModelFileUnreadable", MnistErrorKind.ResourceUnavailable, $"'{full}' cannot be read: {e.Message}", path, e);
+        }
+    }
+
+    private static MnistModel CreateModel(ModelMetadata metadata, string full, string path)
+    {
+        try
+        {
+            return metadata.CreateModel();
+        }
+        catch (MnistException e) when (e.ErrorId is "InvalidModelSpec" or "InvalidClassNames")
+        {
+            throw Corrupt(full, path, $"model.json describes an impossible model ({e.Message})", e);
         }
     }
 
     /// <summary>Adam's moments and the generator's position, so that training continues exactly where it stopped.</summary>
-    private static void RestoreTrainingState(MnistModel model, ZipArchive zip, string path)
+    private static void RestoreTrainingState(MnistModel model, ZipArchive zip, string full, string path, long parameters)
     {
         try
         {
             if (zip.GetEntry(OptimizerEntry) is not null)
-                model.ReadOptimizerState(new MemoryStream(ReadEntry(zip, OptimizerEntry, path)));
+            {
+                var state = ReadEntry(zip, OptimizerEntry, full, path, parameters * 4 * 3 + InputLimits.StateOverheadBytes);
+                TrainingStateCheck.CheckOptimizer(state, model);
+                model.ReadOptimizerState(new MemoryStream(state));
+            }
             if (zip.GetEntry(GeneratorEntry) is not null)
             {
-                var state = ReadEntry(zip, GeneratorEntry, path);
+                var state = ReadEntry(zip, GeneratorEntry, full, path, InputLimits.MaxGeneratorStateBytes);
+                TrainingStateCheck.CheckGenerator(state);
                 using var tensor = TorchSharp.torch.tensor(state, TorchSharp.torch.ScalarType.Byte);
                 model.Generator.set_state(tensor);
             }
@@ -121,35 +146,62 @@ public static class ModelFile
         catch (Exception e) when (e is not MnistException)
         {
             model.Dispose();
-            throw Corrupt(path, $"its training state cannot be restored ({e.Message})", e);
+            throw Corrupt(full, path, $"its training state cannot be restored ({e.Message})", e);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
     }
 
-    private static ModelMetadata ReadMetadata(ZipArchive zip, string path)
+    private static ModelMetadata ReadMetadata(ZipArchive zip, string full, string path)
     {
-        var bytes = ReadEntry(zip, MetadataEntry, path);
+        var bytes = ReadEntry(zip, MetadataEntry, full, path, InputLimits.MaxMetadataBytes);
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
-        if (!root.TryGetProperty("Kind", out var kind) || kind.GetString() != Kind)
-            throw new MnistException("ModelFileInvalid", MnistErrorKind.InvalidData, $"'{path}' is not an Mnist model file.", path);
-        var version = root.GetProperty("FormatVersion").GetInt32();
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Kind", out var kind) ||
+            kind.ValueKind != JsonValueKind.String || kind.GetString() != Kind)
+            throw new MnistException("ModelFileInvalid", MnistErrorKind.InvalidData, $"'{full}' is not an Mnist model file.", path);
+        if (!root.TryGetProperty("FormatVersion", out var versionElement) || versionElement.ValueKind != JsonValueKind.Number ||
+            !versionElement.TryGetInt32(out var version) || version < 1)
+            throw Corrupt(full, path, "model.json has no valid FormatVersion");
         if (version > FormatVersion)
             throw new MnistException("ModelFormatTooNew", MnistErrorKind.InvalidData,
-                $"'{path}' has model format version {version}; this module (version {ModuleVersion}) reads up to version {FormatVersion}. Update the Mnist module.",
+                $"'{full}' has model format version {version}; this module (version {ModuleVersion}) reads up to version {FormatVersion}. Update the Mnist module.",
                 path);
-        return root.Deserialize<ModelMetadata>(Json) ?? throw Corrupt(path, "its metadata is empty");
+        var metadata = root.Deserialize<ModelMetadata>(Json) ?? throw Corrupt(full, path, "its metadata is empty");
+        if (metadata.Problem() is { } problem) throw Corrupt(full, path, $"model.json: {problem}");
+        return metadata;
     }
 
-    private static byte[] ReadEntry(ZipArchive zip, string name, string path)
+    /// <summary>
+    /// An entry's bytes, read through a bounded stream: the zip's declared size is a hint for the first allocation,
+    /// never trusted; more than <paramref name="limit"/> bytes is refused without reading them.
+    /// </summary>
+    private static byte[] ReadEntry(ZipArchive zip, string name, string full, string path, long limit)
     {
         var entry = zip.GetEntry(name) ?? throw new MnistException("ModelFileInvalid", MnistErrorKind.InvalidData,
-            $"'{path}' is not an Mnist model file: it has no '{name}'.", path);
+            $"'{full}' is not an Mnist model file: it has no '{name}'.", path);
+        limit = Math.Min(limit, Array.MaxLength - 1);
+        if (entry.Length > limit) throw TooLarge(full, path, name, entry.Length, limit);
         using var stream = entry.Open();
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
+        using var buffer = new MemoryStream((int)Math.Max(0, Math.Min(entry.Length, limit)));
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > limit) throw TooLarge(full, path, name, null, limit);
+            buffer.Write(chunk, 0, read);
+        }
         return buffer.ToArray();
     }
 
-    private static MnistException Corrupt(string path, string why, Exception? inner = null) =>
-        new("ModelFileCorrupt", MnistErrorKind.InvalidData, $"'{path}' is damaged: {why}.", path, inner);
+    private static MnistException TooLarge(string full, string path, string name, long? declared, long limit) =>
+        new("ModelFileTooLarge", MnistErrorKind.LimitsExceeded,
+            $"'{full}': its '{name}' {(declared is long d ? $"declares {d:N0} bytes" : "inflates to more")} than the {limit:N0} bytes a model of the size it describes can need.",
+            path);
+
+    private static MnistException Corrupt(string full, string path, string why, Exception? inner = null) =>
+        new("ModelFileCorrupt", MnistErrorKind.InvalidData, $"'{full}' is damaged: {why}.", path, inner);
 }

@@ -47,6 +47,42 @@ internal sealed record ModelMetadata
         WeightsSha256 = weightsSha256,
     };
 
+    /// <summary>
+    /// What is wrong with the values a file gave (nulls, impossible sizes, NaN), or null. Runs before anything is
+    /// built from them; the spec's own ranges are checked by <see cref="ModelSpec.Validate"/>.
+    /// </summary>
+    public string? Problem()
+    {
+        if (Spec is null) return "Spec is missing";
+        try
+        {
+            Spec.Validate();
+        }
+        catch (MnistException e)
+        {
+            return $"Spec.{e.Message}";
+        }
+        if (ClassNames is not null && (ClassNames.Count != Spec.Classes || ClassNames.Any(string.IsNullOrWhiteSpace)))
+            return $"ClassNames must be {Spec.Classes} non-empty names";
+        if (History is null || History.Any(h => h is null || h.Epoch < 1 || h.Samples < 0)) return "History has a missing or impossible row";
+        if (string.IsNullOrEmpty(WeightsSha256)) return "WeightsSha256 is missing";
+        if (SchedulePlan is { } plan && (plan.StartEpoch < 0 || plan.EndEpoch < plan.StartEpoch)) return "SchedulePlan is impossible";
+        if (TrainingData is { } data && data.Problem() is { } dataProblem) return $"TrainingData: {dataProblem}";
+        if (LastEvaluation is { } evaluation)
+        {
+            if (evaluation.ClassNames is null || evaluation.ClassNames.Any(string.IsNullOrWhiteSpace) || evaluation.Split is null)
+                return "LastEvaluation lacks its class names or split";
+            int n = evaluation.ClassNames.Count;
+            if (evaluation.ConfusionMatrix is null || evaluation.ConfusionMatrix.Length != n ||
+                evaluation.ConfusionMatrix.Any(row => row is null || row.Length != n || row.Any(v => v < 0)))
+                return $"LastEvaluation.ConfusionMatrix must be {n}x{n} counts";
+            if (evaluation.ConfusionMatrix.Sum(row => row.Sum(v => (long)v)) > int.MaxValue) return "LastEvaluation counts too many images";
+            if (evaluation.Data is { } evaluated && evaluated.Problem() is { } evaluatedProblem) return $"LastEvaluation.Data: {evaluatedProblem}";
+        }
+        if (DataChecksums is not null && DataChecksums.Any(p => p.Key is null || p.Value is null)) return "DataChecksums has an empty entry";
+        return null;
+    }
+
     public MnistModel CreateModel()
     {
         var model = new MnistModel(Spec, ClassNames, Name);
@@ -71,6 +107,13 @@ internal sealed record DataIdentityRecord(string Name, Dictionary<string, string
         new(d.Name, d.Checksums.ToDictionary(p => p.Key, p => p.Value), d.ClassNames.ToList(), d.TrainCount, d.TestCount);
 
     public DataIdentity ToIdentity() => new(Name, Checksums, ClassNames, TrainCount, TestCount);
+
+    public string? Problem() =>
+        string.IsNullOrWhiteSpace(Name) ? "Name is missing"
+        : Checksums is null || Checksums.Any(p => p.Key is null || p.Value is null) ? "Checksums are missing"
+        : ClassNames is null || ClassNames.Count < 2 || ClassNames.Any(string.IsNullOrWhiteSpace) ? "ClassNames are missing"
+        : TrainCount < 0 || TestCount < 0 ? "a split size is negative"
+        : null;
 }
 
 internal sealed record EvaluationRecord(double Loss, int[][] ConfusionMatrix, List<string> ClassNames, string Split, string? DataName, DateTimeOffset When)

@@ -8,16 +8,22 @@ namespace Mnist.Cmdlets.Commands;
 /// Writes a chart to a PNG or SVG file: a grid of samples or predictions, a model's training history, or a
 /// confusion matrix. Collects its input and writes one file when it has all of it.
 /// </summary>
-[Cmdlet(VerbsData.Export, "MnistChart", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "MnistChart", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportMnistChartCommand : MnistCmdlet
 {
     private readonly List<object> _items = new();
 
     /// <summary>The file to write; .png or .svg.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
+
+    /// <summary>The file, taken exactly as written (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
 
     /// <summary>Samples or predictions (a grid), a model (its history) or an evaluation (its confusion matrix).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -55,7 +61,7 @@ public sealed class ExportMnistChartCommand : MnistCmdlet
     {
         var plan = ChartPlan.For(_items, Bound(nameof(Kind)) ? Kind : null, Bound(nameof(Columns)) ? Columns : null,
             Bound(nameof(Width)) ? Width : null, Bound(nameof(Height)) ? Height : null);
-        var path = ResolvePath(Path);
+        var path = PathResolution.Output(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath");
         ChartFormats.FromPath(path);
         if (!ShouldProcess(path, $"Write {plan.Description}")) return;
         plan.Write(path, Force);

@@ -9,20 +9,26 @@ namespace Mnist.Cmdlets.Commands;
 /// Saves a model atomically: as the module's own file (weights, training state and metadata), as ONNX for serving,
 /// or as a PyTorch state_dict with its architecture beside it. The extension chooses unless -Format says.
 /// </summary>
-[Cmdlet(VerbsData.Export, "MnistModel", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "MnistModel", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(MnistModel))]
 public sealed class ExportMnistModelCommand : MnistCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public MnistModel Model { get; set; } = null!;
 
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
     /// <summary>Mnist (the default), Onnx (.onnx) or PyTorch (.pt, .pth); without it the extension decides.</summary>
     [Parameter]
     public ModelFormat? Format { get; set; }
+
+    /// <summary>The file, taken exactly as written (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
 
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
@@ -34,7 +40,7 @@ public sealed class ExportMnistModelCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
-        var path = ResolvePath(Path);
+        var path = PathResolution.Output(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath");
         var format = Format ?? ModelFormats.FromPath(path);
         var targets = string.Join("', '", ModelFormats.TargetsOf(path, format));
         if (ShouldProcess($"'{targets}'", $"Export the model as {format}"))

@@ -38,17 +38,24 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
     [ValidateNotNullOrEmpty]
     public byte[][] Pixels { get; set; } = Array.Empty<byte[]>();
 
-    /// <summary>Picture files of digits (PNG, JPEG, ...); wildcards expand; FullName binds from Get-ChildItem.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "Path", ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    /// <summary>Picture files of digits (PNG, JPEG, ...); wildcards expand.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
+    /// <summary>Picture files taken exactly as written; PSPath and FullName bind from Get-ChildItem.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
     protected override void ProcessOne()
     {
-        if (ParameterSetName == "Path")
+        if (ParameterSetName is "Path" or "LiteralPath")
         {
-            foreach (var file in ResolveFiles(Path))
+            var files = PathResolution.Inputs(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath",
+                path => new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"No file matches '{path}'.", path), WriteMnistError);
+            foreach (var file in files)
             {
                 Cancellation.ThrowIfCancellationRequested();
                 try
@@ -86,34 +93,5 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
         var split = DataArgument.Resolve(Data, Split, Model, DataCache.Root(this));
         foreach (var prediction in Predictor.PredictSplit(Model, split, Index, Cancellation))
             WriteObject(prediction);
-    }
-
-    /// <summary>
-    /// Wildcard paths expand to the files they match; other paths, and names that exist as written (digit[1].png from
-    /// Get-ChildItem), are taken literally, so a missing file gets its own error.
-    /// </summary>
-    private IEnumerable<string> ResolveFiles(IEnumerable<string> paths)
-    {
-        foreach (var path in paths)
-        {
-            var literal = ResolvePath(path);
-            if (!WildcardPattern.ContainsWildcardCharacters(path) || File.Exists(literal))
-            {
-                yield return literal;
-                continue;
-            }
-            IReadOnlyList<string> matches;
-            try
-            {
-                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
-            }
-            catch (ItemNotFoundException)
-            {
-                matches = Array.Empty<string>();
-            }
-            if (matches.Count == 0)
-                WriteMnistError(new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"No file matches '{path}'.", path));
-            foreach (var match in matches) yield return match;
-        }
     }
 }

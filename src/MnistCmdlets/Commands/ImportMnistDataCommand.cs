@@ -9,10 +9,16 @@ namespace Mnist.Cmdlets.Commands;
 [OutputType(typeof(MnistDataset), typeof(MnistSplit))]
 public sealed class ImportMnistDataCommand : MnistCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "PSPath")]
+    /// <summary>A folder of IDX files or a .npz; a wildcard must match exactly one.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
+
+    /// <summary>The same, taken exactly as written; PSPath and FullName bind from Get-ChildItem / Get-Item.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
 
     [Parameter(ParameterSetName = "Cache")]
     [ValidateNotNullOrEmpty]
@@ -45,7 +51,7 @@ public sealed class ImportMnistDataCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
-        var dataset = ParameterSetName == "Path" ? LoadPath() : LoadCache();
+        var dataset = ParameterSetName == "Cache" ? LoadCache() : LoadPath();
         if (TrainCount is not null || TestCount is not null)
             dataset = dataset.Take(TrainCount ?? dataset.Train.Count, TestCount ?? dataset.Test.Count);
         WriteObject(Split is null ? dataset : dataset.GetSplit(Split));
@@ -53,7 +59,8 @@ public sealed class ImportMnistDataCommand : MnistCmdlet
 
     private MnistDataset LoadPath()
     {
-        var path = ResolvePath(Path);
+        var path = PathResolution.SingleInput(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath",
+            given => new Mnist.Core.MnistException("DataPathNotFound", Mnist.Core.MnistErrorKind.NotFound, $"No data path matches '{given}'.", given));
         WriteVerbose($"Loading '{path}'.");
         var dataset = MnistLoader.LoadPath(path, Name, DatasetCatalog.ResolveClassNames(ClassNames));
         WriteVerbose(dataset.KnownAs is { } known

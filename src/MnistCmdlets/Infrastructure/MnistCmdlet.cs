@@ -41,7 +41,10 @@ public abstract class MnistCmdlet : PSCmdlet, IDisposable
 
     protected abstract void ProcessOne();
 
-    protected static ErrorRecord ToErrorRecord(MnistException e) => new(e, e.ErrorId, Category(e.Kind), e.Target);
+    protected static ErrorRecord ToErrorRecord(MnistException e) => new(e, e.ErrorId, Category(e.Kind), e.Target)
+    {
+        ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = ErrorAdvice.For(e.ErrorId) },
+    };
 
     protected void WriteMnistError(MnistException e) => WriteError(ToErrorRecord(e));
 
@@ -54,6 +57,7 @@ public abstract class MnistCmdlet : PSCmdlet, IDisposable
         MnistErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
         MnistErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
         MnistErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        MnistErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -16,15 +16,8 @@ public sealed class ModelCheckpoint : ITrainingCallback
     public string Path { get; }
     public MonitorMetric Monitor { get; }
 
-    /// <summary>Checks the folder before the first epoch, so a bad path does not cost an epoch of work.</summary>
-    public void OnTrainBegin(TrainingContext context)
-    {
-        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
-        if (folder is null || !Directory.Exists(folder))
-            throw new MnistException("FolderNotFound", MnistErrorKind.NotFound, $"The checkpoint folder '{folder}' does not exist.", Path);
-        if (Directory.Exists(Path))
-            throw new MnistException("PathIsFolder", MnistErrorKind.InvalidArgument, $"The checkpoint path '{Path}' is a folder; give a file name.", Path);
-    }
+    /// <summary>Checks the target before the first epoch (folder, rights, file kind), so a bad path does not cost an epoch of work.</summary>
+    public void OnTrainBegin(TrainingContext context) => AtomicFile.CheckTarget(Path, overwrite: true);
 
     public void OnEpochEnd(TrainingContext context, EpochRecord record)
     {

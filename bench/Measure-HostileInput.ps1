@@ -1,0 +1,104 @@
+<#
+.SYNOPSIS
+    Measures what hostile input files do to a process running the module: its peak memory (VmHWM) over a warmed-up
+    baseline, the error ids, and whether the process survives a damaged generator state.
+.DESCRIPTION
+    Makes the files in a temporary folder (a model whose weights inflate to 512 MB, a model whose generator state
+    libtorch rejects, an IDX header claiming 2,000,000 images in a 2 KB file, a PNG header of 40,000 x 40,000 pixels,
+    an npz claiming 100 million images), then runs each case in a fresh child pwsh. Linux only (/proc/self/status).
+.EXAMPLE
+    dotnet pwsh ./bench/Measure-HostileInput.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1
+#>
+param([Parameter(Mandatory)] [string] $ModuleManifest)
+
+$ErrorActionPreference = 'Stop'
+$ModuleManifest = (Resolve-Path $ModuleManifest).Path
+Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
+$folder = Join-Path ([IO.Path]::GetTempPath()) ("mnist-hostile-bench-" + [guid]::NewGuid().ToString('N'))
+New-Item -ItemType Directory $folder | Out-Null
+
+function Invoke-Child([string] $Script) {
+    $output = & dotnet pwsh -NoProfile -NonInteractive -Command $Script 2>&1 | Out-String
+    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output.Trim() }
+}
+
+$good = Join-Path $folder 'good.mnist'
+Invoke-Child "Import-Module '$ModuleManifest'; Import-MnistData -TrainCount 600 -TestCount 100 | Invoke-MnistTraining -Model (New-MnistModel -Seed 3 -HiddenUnits 32) -Epochs 1 -ValidationSplit 0 -Quiet | Export-MnistModel -Path '$good'" | Out-Null
+
+function New-HostileModel([string] $Name, [string] $Entry, [scriptblock] $Change) {
+    $path = Join-Path $folder $Name
+    Copy-Item $good $path
+    $zip = [System.IO.Compression.ZipFile]::Open($path, 'Update')
+    try {
+        $old = $zip.GetEntry($Entry)
+        $stream = $old.Open(); $buffer = [System.IO.MemoryStream]::new(); $stream.CopyTo($buffer); $stream.Dispose()
+        $old.Delete()
+        $output = $zip.CreateEntry($Entry, [System.IO.Compression.CompressionLevel]::Fastest).Open()
+        try { & $Change $buffer.ToArray() $output } finally { $output.Dispose() }
+    } finally { $zip.Dispose() }
+    $path
+}
+function Write-BigEndian([System.Collections.Generic.List[byte]] $To, [uint32] $Value) { $b = [BitConverter]::GetBytes($Value); [array]::Reverse($b); $To.AddRange($b) }
+
+$bomb = New-HostileModel 'bomb.mnist' 'weights.bin' { param($bytes, $out) $zeros = [byte[]]::new(1MB); foreach ($i in 1..512) { $out.Write($zeros, 0, $zeros.Length) } }
+$generator = New-HostileModel 'generator.mnist' 'generator.bin' { param($bytes, $out) [BitConverter]::GetBytes([int]0).CopyTo($bytes, 8); $out.Write($bytes, 0, $bytes.Length) }
+
+$idx = Join-Path $folder 'idx'
+New-Item -ItemType Directory $idx | Out-Null
+foreach ($file in @(
+        @{ Name = 'train-images-idx3-ubyte'; Header = @(2051, 2000000, 28, 28); Data = 784 * 3 },
+        @{ Name = 'train-labels-idx1-ubyte'; Header = @(2049, 3); Data = 3 },
+        @{ Name = 't10k-images-idx3-ubyte'; Header = @(2051, 3, 28, 28); Data = 784 * 3 },
+        @{ Name = 't10k-labels-idx1-ubyte'; Header = @(2049, 3); Data = 3 })) {
+    $bytes = [System.Collections.Generic.List[byte]]::new()
+    foreach ($value in $file.Header) { Write-BigEndian $bytes $value }
+    $bytes.AddRange([byte[]]::new($file.Data))
+    [IO.File]::WriteAllBytes((Join-Path $idx $file.Name), $bytes.ToArray())
+}
+
+$png = Join-Path $folder 'huge.png'
+function Get-Crc32([byte[]] $Data) {
+    [long] $crc = 0xFFFFFFFFL
+    foreach ($b in $Data) { $crc = $crc -bxor $b; for ($k = 0; $k -lt 8; $k++) { $crc = if ($crc -band 1) { ($crc -shr 1) -bxor 0xEDB88320L } else { $crc -shr 1 } } }
+    [uint32]($crc -bxor 0xFFFFFFFFL)
+}
+$bytes = [System.Collections.Generic.List[byte]]::new([byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A))
+foreach ($chunk in @(
+        @{ Type = 'IHDR'; Data = [byte[]](0, 0, 0x9C, 0x40, 0, 0, 0x9C, 0x40, 8, 0, 0, 0, 0) },
+        @{ Type = 'IDAT'; Data = [byte[]](0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01) },
+        @{ Type = 'IEND'; Data = [byte[]]@() })) {
+    $typed = [byte[]]([Text.Encoding]::ASCII.GetBytes($chunk.Type) + $chunk.Data)
+    Write-BigEndian $bytes $chunk.Data.Length; $bytes.AddRange($typed); Write-BigEndian $bytes (Get-Crc32 $typed)
+}
+[IO.File]::WriteAllBytes($png, $bytes.ToArray())
+
+$npz = Join-Path $folder 'absurd.npz'
+$zip = [System.IO.Compression.ZipFile]::Open($npz, 'Create')
+$stream = $zip.CreateEntry('x_train.npy').Open()
+$header = "{'descr': '|u1', 'fortran_order': False, 'shape': (100000000, 28, 28), }".PadRight(117) + "`n"
+$npy = [byte[]]((0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0) + [BitConverter]::GetBytes([uint16]$header.Length) + [Text.Encoding]::ASCII.GetBytes($header) + [byte[]]::new(1568))
+$stream.Write($npy, 0, $npy.Length); $stream.Dispose(); $zip.Dispose()
+
+$cases = [ordered]@{
+    'model whose weights inflate to 512 MB' = "Import-MnistModel '$bomb'"
+    'model with a generator state libtorch rejects' = "Import-MnistModel '$generator'"
+    'IDX header claiming 2,000,000 images' = "Import-MnistData -Path '$idx'"
+    'PNG header of 40,000 x 40,000 pixels' = "Get-MnistPrediction -Model `$model -Path '$png'"
+    'npz claiming 100 million images' = "Import-MnistData -Path '$npz'"
+}
+foreach ($case in $cases.GetEnumerator()) {
+    $script = @"
+Import-Module '$ModuleManifest'
+function Get-Hwm { [long]((Get-Content /proc/self/status | Where-Object { `$_ -like 'VmHWM:*' }) -replace '\D', '') * 1KB }
+`$model = Import-MnistModel '$good'
+[GC]::Collect()
+`$base = Get-Hwm
+try { $($case.Value) -ErrorAction Stop | Out-Null; `$id = 'none' } catch { `$id = `$_.FullyQualifiedErrorId }
+'{0}|{1}' -f `$id, ((Get-Hwm) - `$base)
+"@
+    $result = Invoke-Child $script
+    $last = ($result.Output -split "`n")[-1]
+    $id, $growth = if ($last -match '^(.+)\|(\d+)$') { $Matches[1], [math]::Round([long]$Matches[2] / 1MB) } else { "process ended (exit code $($result.ExitCode))", '-' }
+    [pscustomobject]@{ Case = $case.Key; ErrorId = ($id -split ',')[0]; PeakGrowthMB = $growth; ExitCode = $result.ExitCode }
+}
+Remove-Item $folder -Recurse -Force

@@ -1,0 +1,137 @@
+# Files made by someone else (a model from another machine, a picture from a web form, data from a mirror): each
+# is refused with the module's documented error naming the file, the next file goes on, the process survives, and
+# its memory stays near what legitimate work needs.
+BeforeAll {
+    . "$PSScriptRoot/Common.ps1"
+    Import-Module $ModuleManifest
+    Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
+
+    $script:folder = New-TestFolder
+    $script:good = Join-Path $folder 'good.mnist'
+    $trained = Import-MnistData -TrainCount 600 -TestCount 100 |
+        Invoke-MnistTraining -Model (New-MnistModel -Seed 3 -HiddenUnits 32) -Epochs 1 -ValidationSplit 0 -Quiet
+    $trained | Export-MnistModel -Path $good
+
+    # A copy of the good model file with one entry's bytes replaced.
+    function New-HostileModel {
+        param([string] $Name, [string] $Entry, [scriptblock] $Change)
+        $path = Join-Path $folder $Name
+        Copy-Item $good $path
+        $zip = [System.IO.Compression.ZipFile]::Open($path, 'Update')
+        try {
+            $old = $zip.GetEntry($Entry)
+            $stream = $old.Open(); $buffer = [System.IO.MemoryStream]::new(); $stream.CopyTo($buffer); $stream.Dispose()
+            $old.Delete()
+            $output = $zip.CreateEntry($Entry, [System.IO.Compression.CompressionLevel]::Fastest).Open()
+            try { & $Change $buffer.ToArray() $output } finally { $output.Dispose() }
+        } finally { $zip.Dispose() }
+        $path
+    }
+
+    function Get-PeakMemoryOfChild([string] $Script) {
+        $output = & dotnet pwsh -NoProfile -NonInteractive -Command $Script 2>&1 | Out-String
+        $output
+    }
+}
+
+Describe 'Import-MnistModel given hostile model files' {
+    It 'reports <Case> with <ErrorId>, naming the file, and imports the next file of the same call' -TestCases @(
+        @{ Case = 'a model.json with a null layer list'; ErrorId = 'ModelFileCorrupt'; Entry = 'model.json'
+            Change = { param($bytes, $out) $t = [Text.Encoding]::UTF8.GetString($bytes) -replace '"HiddenUnits": \[[^\]]*\]', '"HiddenUnits": null'; $b = [Text.Encoding]::UTF8.GetBytes($t); $out.Write($b, 0, $b.Length) } }
+        @{ Case = 'a NaN learning rate'; ErrorId = 'ModelFileCorrupt'; Entry = 'model.json'
+            Change = { param($bytes, $out) $t = [Text.Encoding]::UTF8.GetString($bytes) -replace '"LearningRate": [0-9.e-]+', '"LearningRate": "NaN"'; $b = [Text.Encoding]::UTF8.GetBytes($t); $out.Write($b, 0, $b.Length) } }
+        @{ Case = 'an unknown optimizer'; ErrorId = 'ModelFileCorrupt'; Entry = 'model.json'
+            Change = { param($bytes, $out) $t = [Text.Encoding]::UTF8.GetString($bytes) -replace '"Optimizer": "Adam"', '"Optimizer": 9'; $b = [Text.Encoding]::UTF8.GetBytes($t); $out.Write($b, 0, $b.Length) } }
+        @{ Case = 'a layer of a billion units'; ErrorId = 'ModelFileCorrupt'; Entry = 'model.json'
+            Change = { param($bytes, $out) $t = [Text.Encoding]::UTF8.GetString($bytes) -replace '"HiddenUnits": \[[^\]]*\]', '"HiddenUnits": [1000000000]'; $b = [Text.Encoding]::UTF8.GetBytes($t); $out.Write($b, 0, $b.Length) } }
+        @{ Case = 'a truncated optimizer state'; ErrorId = 'ModelFileCorrupt'; Entry = 'optimizer.bin'
+            Change = { param($bytes, $out) $out.Write($bytes, 0, $bytes.Length - 64) } }
+        @{ Case = 'weights that inflate to 64 MB'; ErrorId = 'ModelFileTooLarge'; Entry = 'weights.bin'
+            Change = { param($bytes, $out) $zeros = [byte[]]::new(1MB); foreach ($i in 1..64) { $out.Write($zeros, 0, $zeros.Length) } } }
+    ) {
+        $path = New-HostileModel "bad-$ErrorId-$([guid]::NewGuid().ToString('N')).mnist" $Entry $Change
+        $models = Import-MnistModel $path, $good -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -Be "$ErrorId,Mnist.Cmdlets.Commands.ImportMnistModelCommand"
+        $errors[0].TargetObject | Should -Be $path
+        $errors[0].Exception.Message | Should -BeLike "*$path*"
+        @($models).Count | Should -Be 1
+        $models[0].FilePath | Should -Be $good
+    }
+
+    It 'survives a generator state libtorch would abort the process on (checked in a child process)' {
+        $path = New-HostileModel 'bad-generator.mnist' 'generator.bin' {
+            param($bytes, $out)
+            [BitConverter]::GetBytes([int]0).CopyTo($bytes, 8)   # the Mersenne Twister's 'left' counter: 0 is invalid
+            $out.Write($bytes, 0, $bytes.Length)
+        }
+        $script = "Import-Module '$ModuleManifest'; `$m = Import-MnistModel '$path', '$good' -ErrorVariable e -ErrorAction SilentlyContinue; " +
+            "'ids=' + (`$e.FullyQualifiedErrorId -join ';'); 'imported=' + @(`$m).Count; 'alive'"
+        $output = & dotnet pwsh -NoProfile -NonInteractive -Command $script 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $output
+        $output | Should -Match 'ids=ModelFileCorrupt,'
+        $output | Should -Match 'imported=1'
+        $output | Should -Match 'alive'
+    }
+}
+
+Describe 'Memory on hostile files' {
+    It 'stays within 300 MB of a warmed-up baseline for a zip-bomb model, a lying IDX header, a gigapixel PNG and an absurd npz' {
+        # A model whose weights entry inflates to 512 MB.
+        $bomb = New-HostileModel 'bomb.mnist' 'weights.bin' {
+            param($bytes, $out) $zeros = [byte[]]::new(1MB); foreach ($i in 1..512) { $out.Write($zeros, 0, $zeros.Length) } }
+        # IDX images claiming two million 28x28 images (1.5 GB) in a 2 KB file.
+        $idx = New-IdxFolder -Train 3 -Test 3
+        Write-IdxFile "$idx/train-images-idx3-ubyte" 2051 @(2000000, 28, 28) ([byte[]]::new(784 * 3))
+        # A PNG whose header claims 40,000 x 40,000 pixels.
+        $png = Join-Path $folder 'huge.png'
+        function Get-Crc32([byte[]] $Data) {
+            [long] $crc = 0xFFFFFFFFL
+            foreach ($b in $Data) { $crc = $crc -bxor $b; for ($k = 0; $k -lt 8; $k++) { $crc = if ($crc -band 1) { ($crc -shr 1) -bxor 0xEDB88320L } else { $crc -shr 1 } } }
+            [uint32]($crc -bxor 0xFFFFFFFFL)
+        }
+        function Get-BigEndian([uint32] $Value) { $b = [BitConverter]::GetBytes($Value); [array]::Reverse($b); $b }
+        $bytes = [System.Collections.Generic.List[byte]]::new([byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A))
+        foreach ($chunk in @(
+                @{ Type = 'IHDR'; Data = [byte[]]((Get-BigEndian 40000) + (Get-BigEndian 40000) + (8, 0, 0, 0, 0)) },
+                @{ Type = 'IDAT'; Data = [byte[]](0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01) },
+                @{ Type = 'IEND'; Data = [byte[]]@() })) {
+            $typed = [byte[]]([Text.Encoding]::ASCII.GetBytes($chunk.Type) + $chunk.Data)
+            $bytes.AddRange([byte[]](Get-BigEndian $chunk.Data.Length)); $bytes.AddRange($typed); $bytes.AddRange([byte[]](Get-BigEndian (Get-Crc32 $typed)))
+        }
+        [IO.File]::WriteAllBytes($png, $bytes.ToArray())
+        # An npz whose x_train claims 100 million images.
+        $npz = Join-Path $folder 'absurd.npz'
+        $zip = [System.IO.Compression.ZipFile]::Open($npz, 'Create')
+        $stream = $zip.CreateEntry('x_train.npy').Open()
+        $header = "{'descr': '|u1', 'fortran_order': False, 'shape': (100000000, 28, 28), }".PadRight(117) + "`n"
+        $npy = [byte[]]((0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0) + [BitConverter]::GetBytes([uint16]$header.Length) + [Text.Encoding]::ASCII.GetBytes($header) + [byte[]]::new(1568))
+        $stream.Write($npy, 0, $npy.Length); $stream.Dispose(); $zip.Dispose()
+
+        $script = @"
+`$ErrorActionPreference = 'Continue'
+Import-Module '$ModuleManifest'
+function Get-Hwm { [long]((Get-Content /proc/self/status | Where-Object { `$_ -like 'VmHWM:*' }) -replace '\D', '') * 1KB }
+`$model = Import-MnistModel '$good'
+`$null = Import-MnistData -Path (New-Item -ItemType Directory (Join-Path '$folder' 'warm') -Force).FullName -ErrorAction SilentlyContinue
+[GC]::Collect()
+`$base = Get-Hwm
+`$ids = @()
+Import-MnistModel '$bomb' -ErrorVariable +e -ErrorAction SilentlyContinue | Out-Null
+try { Import-MnistData -Path '$idx' | Out-Null } catch { `$ids += `$_.FullyQualifiedErrorId }
+Get-MnistPrediction -Model `$model -Path '$png' -ErrorVariable +e -ErrorAction SilentlyContinue | Out-Null
+try { Import-MnistData -Path '$npz' | Out-Null } catch { `$ids += `$_.FullyQualifiedErrorId }
+`$ids += `$e.FullyQualifiedErrorId
+'ids=' + (`$ids -join ';')
+'growth=' + ((Get-Hwm) - `$base)
+"@
+        $output = & dotnet pwsh -NoProfile -NonInteractive -Command $script 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $output
+        $output | Should -Match 'IdxTruncated,' -Because $output
+        $output | Should -Match 'ModelFileTooLarge,' -Because $output
+        $output | Should -Match 'ImageTooLarge,' -Because $output
+        ([regex]::Matches($output, 'IdxTruncated,')).Count | Should -Be 2 -Because $output
+        $growth = [long]([regex]::Match($output, 'growth=(\d+)').Groups[1].Value)
+        $growth | Should -BeLessThan 300MB -Because "peak RSS grew by $([math]::Round($growth / 1MB)) MB"
+    }
+}
