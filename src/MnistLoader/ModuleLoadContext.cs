@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Mnist.Core.Runtime;
 
-namespace Mnist.Cmdlets.Infrastructure;
+namespace Mnist.Loader;
 
 /// <summary>
 /// The module's own load context, as PowerShell documents for binary modules with dependencies ("Resolving
