@@ -33,6 +33,7 @@ foreach ($platform in $platforms) {
     $target = Join-Path $deps "runtimes/$platform/native"
     New-Item -ItemType Directory $target -Force | Out-Null
     Get-ChildItem $natives -File | Where-Object Name -NotMatch $runtimeNatives | Copy-Item -Destination $target
+    if (-not (Get-ChildItem $target)) { Remove-Item (Split-Path $target) -Recurse }
 }
 
 Set-Content (Join-Path $deps 'cpu') 'A file, not a folder, so that TorchSharp never copies libtorch here (see tools/Build-ModuleLayout.ps1).'
