@@ -77,17 +77,17 @@ Describe 'The module package' {
     BeforeAll {
         $script:packages = New-Item -ItemType Directory (Join-Path $work 'packages')
         Compress-PSResource -Path $moduleFolder -DestinationPath $packages.FullName -ErrorAction Stop
-        $script:package = Get-ChildItem $packages -Filter 'Mnist.*.nupkg' | Select-Object -First 1
+        $script:modulePackage = Get-ChildItem $packages -Filter 'Mnist.*.nupkg' | Select-Object -First 1
         Add-Type -AssemblyName System.IO.Compression.FileSystem
-        $script:zip = [System.IO.Compression.ZipFile]::OpenRead($package.FullName)
+        $script:zip = [System.IO.Compression.ZipFile]::OpenRead($modulePackage.FullName)
         $script:entries = @($zip.Entries | ForEach-Object FullName)
     }
     AfterAll { $zip.Dispose() }
 
     It 'is one .nupkg of at most 60 MB named after the manifest version' {
         $version = (Import-PowerShellDataFile $ModuleManifest).ModuleVersion
-        $package.Name | Should -Be "Mnist.$version.nupkg"
-        $package.Length | Should -BeLessOrEqual 60MB
+        $modulePackage.Name | Should -Be "Mnist.$version.nupkg"
+        $modulePackage.Length | Should -BeLessOrEqual 60MB
     }
 
     It 'holds no libtorch and no TorchSharp natives, but the licence and the changelog' {
