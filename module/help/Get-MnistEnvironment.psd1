@@ -6,7 +6,7 @@
     Outputs     = @('Mnist.Core.Runtime.MnistEnvironment: the facts above, one property each.')
     Examples    = @(
         @{ Code = 'Get-MnistEnvironment'; Remarks = 'Shows the facts as a list.' }
-        @{ Code = '(Get-MnistEnvironment).Problems'; Remarks = 'Only what is wrong, each with its fix; nothing when all is well.' }
+        @{ Code = 'Get-MnistEnvironment | Select-Object RuntimeInstalled, LibTorchLoads, Problems'; Remarks = 'Whether training can run here, and what is wrong, each problem with the command that fixes it (empty when all is well).' }
         @{ Code = 'Get-MnistEnvironment | ConvertTo-Json | Set-Content ./mnist-environment.json'; Remarks = 'Saves the facts for a bug report.' }
     )
 }

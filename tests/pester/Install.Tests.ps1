@@ -53,8 +53,8 @@ BeforeAll {
             $pe = [BitConverter]::ToInt32($Head, 0x3C)
             return @{ 0x8664 = 'x64'; 0xAA64 = 'arm64'; 0x14C = 'x86' }[[int][BitConverter]::ToUInt16($Head, $pe + 4)]
         }
-        if ((& $be32 0) -eq 0xCAFEBABE) { return @(0..((& $be32 4) - 1) | ForEach-Object { $cpu[(& $be32 (8 + 20 * $_))] }) }
-        if ([BitConverter]::ToUInt32($Head, 0) -eq 0xFEEDFACF) { return $cpu[[BitConverter]::ToUInt32($Head, 4)] }
+        if ((& $be32 0) -eq 0xCAFEBABEu) { return @(0..((& $be32 4) - 1) | ForEach-Object { $cpu[(& $be32 (8 + 20 * $_))] }) }
+        if ([BitConverter]::ToUInt32($Head, 0) -eq 0xFEEDFACFu) { return $cpu[[BitConverter]::ToUInt32($Head, 4)] }
         'unknown'
     }
 
@@ -292,5 +292,33 @@ Import-Module '$ModuleManifest'
         $result.Context | Should -Be 'Mnist'
         $result.TorchSharpContext | Should -Be 'Mnist'
         $result.Accuracy | Should -BeGreaterThan 0.7
+    }
+}
+
+Describe 'Install-MnistRuntime with bad input' {
+    BeforeAll {
+        $script:savedHome = $env:MNIST_RUNTIME_HOME
+        $env:MNIST_RUNTIME_HOME = Join-Path $work 'rt-bad-input'
+    }
+    AfterAll { $env:MNIST_RUNTIME_HOME = $savedHome }
+
+    It 'names a source that is neither a feed URL nor a folder' {
+        $missing = Join-Path $work 'no-such-feed'
+        { Install-MnistRuntime -Source $missing -Confirm:$false } | Should -Throw -ErrorId 'RuntimeSourceNotFound,*' -ExpectedMessage "*$missing*"
+    }
+
+    It 'refuses a platform libtorch has no package for' {
+        { Install-MnistRuntime -Platform linux-arm64 -Source $feed } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+    }
+
+    It 'installs nothing with -WhatIf' {
+        Install-MnistRuntime -Source $feed -WhatIf | Should -BeNullOrEmpty
+        Join-Path $env:MNIST_RUNTIME_HOME ([Mnist.Core.Runtime.RuntimePins]::Current.Label) | Should -Not -Exist
+    }
+
+    It 'stops with RuntimeNotInstalled, naming the command, where the runtime home is empty' {
+        $environment = Invoke-Child -Environment @{ MNIST_RUNTIME_HOME = $env:MNIST_RUNTIME_HOME } -Script "Import-Module '$ModuleManifest'; `$e = Get-MnistEnvironment; @{ Installed = `$e.RuntimeInstalled; Problems = @(`$e.Problems) } | ConvertTo-Json -Compress"
+        $environment.Installed | Should -BeFalse
+        $environment.Problems -join ' ' | Should -Match 'Install-MnistRuntime'
     }
 }

@@ -28,6 +28,8 @@ public sealed class InstallMnistRuntimeCommand : MnistCmdlet
         var rid = Platform ?? RuntimePlatform.RequireCurrent();
         var home = RuntimeLocation.Home;
         var target = RuntimeLocation.FolderFor(rid, home);
+        var source = IsUrl(Source) ? Source : ResolvePath(Source);
+        var packages = PackageSources.From(source);
         if (!Force && RuntimeLocation.IsInstalled(target))
         {
             WriteVerbose($"The runtime is already installed in '{target}'; -Force installs it again.");
@@ -35,10 +37,9 @@ public sealed class InstallMnistRuntimeCommand : MnistCmdlet
             return;
         }
         var pins = RuntimePins.Current;
-        var source = IsUrl(Source) ? Source : ResolvePath(Source);
         if (!ShouldProcess(target, $"Install TorchSharp {pins.TorchSharpVersion} and libtorch {pins.LibTorchVersion} for {rid} from '{source}'")) return;
 
-        var installer = new RuntimeInstaller(PackageSources.From(source), home, pins);
+        var installer = new RuntimeInstaller(packages, home, pins);
         var progress = ThrottledProgress<RuntimeInstallProgress>(p => p.IsFinal, p => new ProgressRecord(3, "Installing the Mnist runtime", p.Status)
         {
             PercentComplete = p.Percent,
