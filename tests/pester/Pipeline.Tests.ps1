@@ -184,9 +184,9 @@ Describe 'Invoke-MnistTraining' {
     It 'uses the machine''s cores by default and respects -ThreadCount' {
         (Get-Command Invoke-MnistTraining).Parameters['ThreadCount'] | Should -Not -BeNullOrEmpty
         $null = $small | Invoke-MnistTraining -Epochs 1 -ThreadCount 1 -Quiet
-        [TorchSharp.torch]::get_num_threads() | Should -Be 1
+        (Get-MnistEnvironment).ThreadCount | Should -Be 1
         $null = $small | Invoke-MnistTraining -Epochs 1 -Quiet
-        [TorchSharp.torch]::get_num_threads() | Should -Be ([Environment]::ProcessorCount)
+        (Get-MnistEnvironment).ThreadCount | Should -Be ([Environment]::ProcessorCount)
     }
 
     It 'gives the same result for the same seed' {
@@ -215,7 +215,7 @@ Describe 'Invoke-MnistTraining' {
     It 'rejects a model and data that do not fit' {
         $model = New-MnistModel -Classes 5
         $err = { $small | Invoke-MnistTraining -Model $model -Epochs 1 -Quiet } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike 'ModelDataMismatch,*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'ModelClassesMismatch,*'   # 5 classes against 10 digits (docs/errors.md)
     }
 }
 
