@@ -183,10 +183,11 @@ Describe 'Invoke-MnistTraining' {
 
     It 'uses the machine''s cores by default and respects -ThreadCount' {
         (Get-Command Invoke-MnistTraining).Parameters['ThreadCount'] | Should -Not -BeNullOrEmpty
-        $null = $small | Invoke-MnistTraining -Epochs 1 -ThreadCount 1 -Quiet
-        (Get-MnistEnvironment).ThreadCount | Should -Be 1
-        $null = $small | Invoke-MnistTraining -Epochs 1 -Quiet
-        (Get-MnistEnvironment).ThreadCount | Should -Be ([Environment]::ProcessorCount)
+        # -ThreadCount holds during the call only (Training.Tests checks it is restored), so look from inside it.
+        $null = $small | Invoke-MnistTraining -Epochs 1 -ThreadCount 1 -Quiet -OnEpochEnd { $script:during = (Get-MnistEnvironment).ThreadCount }
+        $script:during | Should -Be 1
+        $null = $small | Invoke-MnistTraining -Epochs 1 -Quiet -OnEpochEnd { $script:during = (Get-MnistEnvironment).ThreadCount }
+        $script:during | Should -Be ([Environment]::ProcessorCount)
     }
 
     It 'gives the same result for the same seed' {
