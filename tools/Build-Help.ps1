@@ -41,7 +41,7 @@ function Test-HelpSource([System.Management.Automation.CmdletInfo] $Command, [ha
         if (-not $Source[$key]) { $problems.Add("$($Command.Name): '$key' is missing or empty.") }
     }
     $documented = if ($Source['Parameters']) { $Source.Parameters } else { @{} }
-    foreach ($name in (Get-DocumentedParameter $Command).Name) {
+    foreach ($name in @(Get-DocumentedParameter $Command | ForEach-Object Name)) {
         if (-not $documented[$name] -and -not $shouldProcessText[$name]) { $problems.Add("$($Command.Name): parameter -$name has no description.") }
     }
     foreach ($name in $documented.Keys) {

@@ -30,3 +30,15 @@ function New-IdxFolder {
     Write-IdxFile "$folder/t10k-labels-idx1-ubyte" 2049 @($TestLabels.Count) $TestLabels
     $folder
 }
+
+# The module loads its dependencies (SkiaSharp, TorchSharp, ...) in a load context of its own, where PowerShell does
+# not look for type names. A test that draws with SkiaSharp uses the module's copy (and so its native resolver) and
+# names its types through type accelerators, in this test process only.
+function Use-ModuleAssembly([string] $Name) {
+    $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([Mnist.Core.Data.MnistSample].Assembly)
+    $assembly = $context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new($Name))
+    $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
+    foreach ($type in $assembly.GetExportedTypes()) {
+        if (-not $type.IsGenericTypeDefinition) { $accelerators::Add($type.FullName, $type) }
+    }
+}

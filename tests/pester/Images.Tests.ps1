@@ -1,7 +1,7 @@
 BeforeAll {
     . "$PSScriptRoot/Common.ps1"
     Import-Module $ModuleManifest
-    Add-Type -Path (Join-Path (Split-Path $ModuleManifest) 'SkiaSharp.dll')
+    Use-ModuleAssembly SkiaSharp
 
     # An MNIST digit (784 bytes, ink bright) drawn black on white paper, scaled up and placed off centre.
     function Write-DigitPicture {

@@ -13,13 +13,18 @@ Describe 'The module manifest' {
         $manifest.Version | Should -BeGreaterThan ([version]'0.0')
     }
 
-    It 'has what the PowerShell Gallery shows: author, description, tags, license, project and release notes' {
+    It 'has what the PowerShell Gallery shows: author, description, tags for each platform, license and release notes' {
         $manifest.Author | Should -Not -BeNullOrEmpty
         $manifest.Description.Length | Should -BeGreaterThan 40
         $manifest.Tags | Should -Contain 'MNIST'
+        foreach ($tag in 'PSEdition_Core', 'Linux', 'Windows', 'MacOS') { $manifest.Tags | Should -Contain $tag }
         $manifest.LicenseUri | Should -Not -BeNullOrEmpty
-        $manifest.ProjectUri | Should -Not -BeNullOrEmpty
         $manifest.ReleaseNotes | Should -Not -BeNullOrEmpty
+    }
+
+    It 'names no project or help address that does not exist yet' {
+        $manifest.ProjectUri | Should -BeNullOrEmpty
+        $manifest.HelpInfoUri | Should -BeNullOrEmpty
     }
 
     It 'targets PowerShell 7.6 Core' {

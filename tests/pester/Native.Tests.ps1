@@ -1,10 +1,13 @@
-# The built module's native libraries: TorchSharp's libLibTorchSharp.so as patched by the build (tools/Set-WeakVersionNeed.ps1).
+# The runtime's native libraries: TorchSharp's libLibTorchSharp.so as Install-MnistRuntime patched it (Mnist.Core's
+# WeakVersionNeed, the same logic as tools/Set-WeakVersionNeed.ps1).
 BeforeAll {
     . "$PSScriptRoot/Common.ps1"
-    $script:library = Join-Path (Split-Path $ModuleManifest) 'libLibTorchSharp.so'
+    Import-Module $ModuleManifest
+    $script:runtime = (Get-MnistEnvironment).RuntimePath
+    $script:library = Join-Path $runtime 'libLibTorchSharp.so'
 }
 
-Describe 'libLibTorchSharp.so in the built module' -Skip:(-not $IsLinux) {
+Describe 'libLibTorchSharp.so in the installed runtime' -Skip:(-not $IsLinux) {
     It 'has every library and symbol version it needs, or needs it only weakly' {
         $report = & ldd $library 2>&1 | ForEach-Object { "$_" }
         $LASTEXITCODE | Should -Be 0
@@ -12,9 +15,9 @@ Describe 'libLibTorchSharp.so in the built module' -Skip:(-not $IsLinux) {
         $missing | Should -BeNullOrEmpty
     }
 
-    It 'binds libtorch from the module folder, not from the system' {
+    It 'binds libtorch from the runtime folder, not from the system' {
         $torch = & ldd $library | Where-Object { $_ -match '^\s*libtorch_cpu\.so' }
-        $torch | Should -Match ([regex]::Escape((Split-Path $ModuleManifest)))
+        $torch | Should -Match ([regex]::Escape($runtime))
     }
 
     It 'already marks GLIBCXX_3.4.32 weak, so patching again changes nothing' {

@@ -66,9 +66,9 @@ Describe 'Invoke-MnistTraining binding' {
     }
 
     It 'restores the thread count after the call' {
-        $before = [TorchSharp.torch]::get_num_threads()
+        $before = (Get-MnistEnvironment).ThreadCount
         $data | Invoke-MnistTraining -Epochs 1 -Seed 1 -Quiet -ThreadCount ($before + 3) | Out-Null
-        [TorchSharp.torch]::get_num_threads() | Should -Be $before
+        (Get-MnistEnvironment).ThreadCount | Should -Be $before
     }
 }
 

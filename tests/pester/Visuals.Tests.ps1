@@ -1,7 +1,7 @@
 BeforeAll {
     . "$PSScriptRoot/Common.ps1"
     Import-Module $ModuleManifest
-    Add-Type -Path (Join-Path (Split-Path $ModuleManifest) 'SkiaSharp.dll')
+    Use-ModuleAssembly SkiaSharp
 
     $script:data = Import-MnistData -TrainCount 3000 -TestCount 500
     $script:first = $data | Get-MnistSample -Index 0

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using Mnist.Core;
+using Mnist.Core.Runtime;
+using Mnist.Cmdlets.Commands;
 
 namespace Mnist.Cmdlets.Infrastructure;
 
@@ -23,10 +25,18 @@ public abstract class MnistCmdlet : PSCmdlet, IDisposable
 
     protected virtual void EndOfInput() { }
 
+    /// <summary>The cmdlets that never touch libtorch, so they work before Install-MnistRuntime; every other one loads it first.</summary>
+    private static readonly HashSet<Type> WorksWithoutRuntime = new()
+    {
+        typeof(ImportMnistDataCommand), typeof(GetMnistSampleCommand), typeof(ShowMnistImageCommand), typeof(ConvertToOneHotCommand),
+        typeof(ExportMnistChartCommand), typeof(InstallMnistRuntimeCommand), typeof(GetMnistEnvironmentCommand),
+    };
+
     private void Guarded(Action work)
     {
         try
         {
+            if (!WorksWithoutRuntime.Contains(GetType())) TorchRuntime.EnsureLoaded();
             work();
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

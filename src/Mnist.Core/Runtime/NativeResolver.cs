@@ -1,0 +1,31 @@
+namespace Mnist.Core.Runtime;
+
+/// <summary>
+/// Where a native library asked for by name is, for the module's load context: TorchSharp's and libtorch's in the
+/// installed runtime folder, SkiaSharp's and HarfBuzzSharp's under the module's runtimes/&lt;rid&gt;/native. Nothing
+/// from the system; for a libtorch name without a runtime it refuses, so that no other libtorch is bound.
+/// </summary>
+public static class NativeResolver
+{
+    private static readonly string Deps = Path.GetDirectoryName(typeof(NativeResolver).Assembly.Location) ?? AppContext.BaseDirectory;
+
+    public static string? Resolve(string name) => Resolve(name, RuntimePlatform.Current, TorchRuntime.Folder, Deps);
+
+    public static string? Resolve(string name, string? rid, string? runtimeFolder, string modulePackagesFolder)
+    {
+        if (rid is null || name.Contains('/') || name.Contains('\\')) return null;
+        var file = NativeLibraryNames.FileName(name, rid);
+        if (NativeLibraryNames.IsTorch(name))
+        {
+            if (runtimeFolder is null || !RuntimeLocation.IsInstalled(runtimeFolder)) throw TorchRuntime.NotInstalled(runtimeFolder ?? "(none)");
+            var path = Path.Combine(runtimeFolder, file);
+            return File.Exists(path) ? path : null;
+        }
+        foreach (var folder in RuntimePlatform.NativeFolders(rid))
+        {
+            var path = Path.Combine(modulePackagesFolder, "runtimes", folder, "native", file);
+            if (File.Exists(path)) return path;
+        }
+        return null;
+    }
+}
