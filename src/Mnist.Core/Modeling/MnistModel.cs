@@ -185,11 +185,12 @@ public sealed class MnistModel : IDisposable
 
     private optim.Optimizer CreateOptimizer()
     {
-        var parameters = Network.parameters();
+        var parameters = Network.parameters().ToArray();
         return Spec.Optimizer switch
         {
-            OptimizerKind.Adam => optim.Adam(parameters, Spec.LearningRate, weight_decay: Spec.WeightDecay),
-            OptimizerKind.AdamW => optim.AdamW(parameters, Spec.LearningRate, weight_decay: Spec.WeightDecay > 0 ? Spec.WeightDecay : 0.01),
+            OptimizerKind.Adam => new Training.Fused.Adam(parameters, Spec.LearningRate, Spec.Beta1, Spec.Beta2, Spec.WeightDecay),
+            OptimizerKind.AdamW => new Training.Fused.AdamW(parameters, Spec.LearningRate, Spec.Beta1, Spec.Beta2,
+                Spec.WeightDecay > 0 ? Spec.WeightDecay : 0.01),
             OptimizerKind.Sgd => optim.SGD(parameters, Spec.LearningRate, momentum: Spec.Momentum, weight_decay: Spec.WeightDecay),
             OptimizerKind.RmsProp => optim.RMSProp(parameters, Spec.LearningRate, weight_decay: Spec.WeightDecay),
             _ => throw new ArgumentOutOfRangeException(),

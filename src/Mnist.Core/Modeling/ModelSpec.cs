@@ -23,6 +23,10 @@ public sealed record ModelSpec
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     public double LearningRate { get; init; } = 0.001;
     public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Adam's and AdamW's decay rates of the gradient's running mean and of its square.</summary>
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
     public double WeightDecay { get; init; } = 0.0;
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
@@ -61,6 +65,8 @@ public sealed record ModelSpec
             throw Invalid("Dropout", $"give one rate, or one per dropout layer ({dropoutLayers})");
         if (double.IsNaN(LearningRate) || double.IsInfinity(LearningRate) || LearningRate <= 0)
             throw Invalid("LearningRate", $"the learning rate must be a positive number, not {LearningRate}");
+        if (double.IsNaN(Beta1) || Beta1 < 0 || Beta1 >= 1) throw Invalid("Beta1", $"must be in [0, 1), not {Beta1}");
+        if (double.IsNaN(Beta2) || Beta2 < 0 || Beta2 >= 1) throw Invalid("Beta2", $"must be in [0, 1), not {Beta2}");
         if (Classes < 2) throw Invalid("Classes", "at least two classes are needed");
     }
 

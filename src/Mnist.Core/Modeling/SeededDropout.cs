@@ -1,11 +1,14 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Mnist.Core.Modeling;
 
 /// <summary>
-/// Dropout that draws its mask from the model's own generator, so two models trained at once in one process
-/// stay deterministic (libtorch's built-in dropout uses the process-wide generator).
+/// Dropout that takes its randomness from the model's own generator, so two models trained at once in one process
+/// stay deterministic (libtorch's built-in dropout uses the process-wide generator). Each call draws one 62-bit key
+/// from that generator and fills the mask from it with <see cref="DropoutMask"/>: one SIMD pass instead of
+/// libtorch's serial random numbers and three elementwise passes.
 /// </summary>
 internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
 {
@@ -21,6 +24,21 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         if (!training || _rate <= 0) return input.alias();
+        if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU) return Fallback(input);
+        using var mask = torch.empty(input.shape, ScalarType.Float32);
+        DropoutMask.Fill(MemoryMarshal.Cast<byte, float>(mask.bytes), NextKey(), _rate);
+        return input.mul(mask);
+    }
+
+    private ulong NextKey()
+    {
+        using var draws = torch.randint(0, 1L << 31, new long[] { 2 }, ScalarType.Int64, generator: _generator);
+        var halves = draws.data<long>();
+        return (ulong)halves[0] | ((ulong)halves[1] << 31);
+    }
+
+    private Tensor Fallback(Tensor input)
+    {
         using var scope = NewDisposeScope();
         var keep = torch.rand(input.shape, dtype: input.dtype, device: input.device, generator: _generator).ge_(_rate);
         return input.mul(keep).mul_(1.0 / (1.0 - _rate)).MoveToOuterDisposeScope();
