@@ -46,6 +46,11 @@ public sealed class MnistModel : IDisposable
     public long NonTrainableParameterCount { get; }
     public string Optimizer => Spec.Optimizer.ToString();
     public double LearningRate => Spec.LearningRate;
+    /// <summary>Adam's and AdamW's two decay rates (beta1, beta2).</summary>
+    public double[] Betas => new[] { Spec.Beta1, Spec.Beta2 };
+    public LearningRateSchedule Schedule => Spec.Schedule;
+    /// <summary>The batch size a training uses unless it is given one.</summary>
+    public int BatchSize => Spec.BatchSize;
     public string Loss => "categorical_crossentropy";
     public long Seed => Spec.Seed;
 

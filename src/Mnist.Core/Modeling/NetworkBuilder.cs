@@ -50,6 +50,13 @@ internal static class NetworkBuilder
                 AddDropout(spec.DropoutFor(i), $"(None, {inputs})");
             }
         }
+        else if (spec.Architecture == Architecture.FastCnn)
+        {
+            inputs = AddFastCnnFeatures();
+            AddDense(inputs, spec.HiddenUnits[0], withActivation: true);
+            inputs = spec.HiddenUnits[0];
+            AddDropout(spec.DropoutFor(0), $"(None, {inputs})");
+        }
         else
         {
             int rows = spec.InputRows, cols = spec.InputColumns;
@@ -76,6 +83,47 @@ internal static class NetworkBuilder
         }
         AddDense(inputs, spec.Classes, withActivation: false);
         return (nn.Sequential(modules), layers);
+
+        // conv 24 5x5, max-pool 2, ReLU, conv 32 3x3, max-pool 2, ReLU, flatten; pooling before the activation
+        // gives the same result as after it (both are monotonic) on a quarter of the elements.
+        int AddFastCnnFeatures()
+        {
+            int rows = spec.InputRows, cols = spec.InputColumns, channels = 1;
+            Add("normalization", "Normalization", $"(None, {rows * cols})", new Normalization("normalization", ModelSpec.InputMean, ModelSpec.InputStd), 0);
+            Add("reshape", "Reshape", $"(None, {rows}, {cols}, 1)", new Reshape("reshape", 1, rows, cols), 0);
+            foreach (var (filters, kernel) in new[] { (24, 5), (32, 3) })
+            {
+                var conv = nn.Conv2d(channels, filters, kernel);
+                TorchDefaultUniform(conv.weight!, conv.bias!, channels * kernel * kernel, generator);
+                rows -= kernel - 1; cols -= kernel - 1;
+                Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", conv, (long)channels * kernel * kernel * filters + filters);
+                rows /= 2; cols /= 2;
+                Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {filters})",
+                    nn.Sequential(nn.MaxPool2d(2), ActivationModule(spec.Activation)), 0);
+                channels = filters;
+            }
+            Add("flatten", "Flatten", $"(None, {rows * cols * channels})", nn.Flatten(), 0);
+            return rows * cols * channels;
+        }
+    }
+
+    /// <summary>PyTorch's default initialisation of a layer (uniform in ±1/sqrt(fan-in)), drawn from the model's generator.</summary>
+    private static void TorchDefaultUniform(Tensor weight, Tensor bias, long fanIn, Generator generator)
+    {
+        var limit = 1 / Math.Sqrt(fanIn);
+        using var _ = no_grad();
+        using (var values = torch.rand(weight.shape, generator: generator).mul_(2 * limit).sub_(limit)) weight.copy_(values);
+        using (var values = torch.rand(bias.shape, generator: generator).mul_(2 * limit).sub_(limit)) bias.copy_(values);
+    }
+
+    /// <summary>(x - mean) / std, as one fused multiply-add.</summary>
+    private sealed class Normalization : nn.Module<Tensor, Tensor>
+    {
+        private readonly double _scale, _shift;
+
+        public Normalization(string name, double mean, double std) : base(name) => (_scale, _shift) = (1 / std, -mean / std);
+
+        public override Tensor forward(Tensor input) => input.mul(_scale).add_(_shift);
     }
 
     private static nn.Module<Tensor, Tensor> ActivationModule(Activation activation) => activation switch
