@@ -82,3 +82,42 @@ public class DropoutMaskTests
         Assert.Equal(y.detach().data<float>().ToArray(), x.grad!.data<float>().ToArray());
     }
 }
+
+public class FusedReluDropoutTests
+{
+    [Fact]
+    public void The_mask_after_relu_zeroes_the_negative_inputs_and_keeps_the_draws_of_the_plain_mask()
+    {
+        var random = new Random(1);
+        var input = Enumerable.Range(0, 1037).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var (plain, fused) = (new float[input.Length], new float[input.Length]);
+        DropoutMask.Fill(plain, 99, 0.2);
+        DropoutMask.FillAfterRelu(fused, input, 99, 0.2);
+        for (int i = 0; i < input.Length; i++) Assert.Equal(input[i] > 0 ? plain[i] : 0f, fused[i]);
+    }
+
+    [Fact]
+    public void A_dense_relu_dropout_model_trains_like_relu_then_dropout_and_predicts_with_relu()
+    {
+        using var model = new MnistModel(new ModelSpec { Seed = 4, HiddenUnits = new[] { 64 } });
+        Assert.Contains(model.Network.modules(), m => m is DeferredRelu);
+        using var x = torch.randn(new long[] { 32, 784 }, generator: new Generator(2));
+        // In evaluation the deferred ReLU is a ReLU: the hidden layer's outputs are never negative.
+        model.Network.eval();
+        using (no_grad())
+        {
+            var hidden = ((nn.Module<Tensor, Tensor>)model.Network.children().First()).forward(x);
+            Assert.True(hidden.min().item<float>() >= 0);
+        }
+        // In training the dropout's output is dropout(relu(dense(x))): never negative, scaled by 1.25 where kept.
+        model.Network.train();
+        var modules = model.Network.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+        using var dense = modules[0].forward(x);
+        using var dropped = modules[1].forward(dense);
+        var (d, o) = (dense.detach().data<float>().ToArray(), dropped.detach().data<float>().ToArray());
+        for (int i = 0; i < d.Length; i++)
+            Assert.True(o[i] == 0f || (d[i] > 0 && Math.Abs(o[i] - 1.25f * d[i]) < 1e-5f), $"element {i}: {d[i]} -> {o[i]}");
+        Assert.Contains(o, v => v > 0);
+        model.Network.eval();
+    }
+}

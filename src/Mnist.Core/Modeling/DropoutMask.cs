@@ -21,11 +21,25 @@ internal static class DropoutMask
     public static double KeepProbability(double rate) => 1 - Threshold(rate) / (double)(1 << Bits);
 
     /// <summary>Fills <paramref name="mask"/> with 0 or 1 / (1 - rate), keyed by <paramref name="key"/>.</summary>
-    public static void Fill(Span<float> mask, ulong key, double rate)
+    public static void Fill(Span<float> mask, ulong key, double rate) => Fill(mask, ReadOnlySpan<float>.Empty, key, rate);
+
+    /// <summary>
+    /// The mask of dropout after ReLU, taken on ReLU's input: x * mask is then dropout(relu(x)), and its gradient
+    /// (the mask) is ReLU's and dropout's together, so neither ReLU pass (forward nor backward) is made.
+    /// </summary>
+    public static void FillAfterRelu(Span<float> mask, ReadOnlySpan<float> input, ulong key, double rate)
+    {
+        if (input.Length != mask.Length) throw new ArgumentException("The input and the mask differ in size.", nameof(input));
+        Fill(mask, input, key, rate);
+    }
+
+    private static void Fill(Span<float> mask, ReadOnlySpan<float> input, ulong key, double rate)
     {
         uint k0 = (uint)key, k1 = (uint)(key >> 32), threshold = Threshold(rate);
         float scale = (float)(1.0 / (1.0 - rate));
+        bool relu = !input.IsEmpty;
         ref float m = ref MemoryMarshal.GetReference(mask);
+        ref float x = ref MemoryMarshal.GetReference(input);
         int n = mask.Length, i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -33,8 +47,9 @@ internal static class DropoutMask
             for (; i <= n - Vector512<uint>.Count; i += Vector512<uint>.Count)
             {
                 var h = Mix(Mix(Vector512<uint>.Indices + Vector512.Create((uint)i) + vk0) ^ vk1);
-                var keep = Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(h, 32 - Bits), vt);
-                (keep.AsSingle() & vs).StoreUnsafe(ref m, (nuint)i);
+                var keep = Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(h, 32 - Bits), vt).AsSingle();
+                if (relu) keep &= Vector512.GreaterThan(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512<float>.Zero);
+                (keep & vs).StoreUnsafe(ref m, (nuint)i);
             }
         }
         else if (Vector256.IsHardwareAccelerated)
@@ -43,12 +58,13 @@ internal static class DropoutMask
             for (; i <= n - Vector256<uint>.Count; i += Vector256<uint>.Count)
             {
                 var h = Mix(Mix(Vector256<uint>.Indices + Vector256.Create((uint)i) + vk0) ^ vk1);
-                var keep = Vector256.GreaterThanOrEqual(Vector256.ShiftRightLogical(h, 32 - Bits), vt);
-                (keep.AsSingle() & vs).StoreUnsafe(ref m, (nuint)i);
+                var keep = Vector256.GreaterThanOrEqual(Vector256.ShiftRightLogical(h, 32 - Bits), vt).AsSingle();
+                if (relu) keep &= Vector256.GreaterThan(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256<float>.Zero);
+                (keep & vs).StoreUnsafe(ref m, (nuint)i);
             }
         }
         for (; i < n; i++)
-            mask[i] = Mix(Mix((uint)i + k0) ^ k1) >> (32 - Bits) >= threshold ? scale : 0f;
+            mask[i] = Mix(Mix((uint)i + k0) ^ k1) >> (32 - Bits) >= threshold && (!relu || input[i] > 0) ? scale : 0f;
     }
 
     // A 32-bit integer hash with low bias (Wellons' "lowbias32"); two rounds around the key's halves.

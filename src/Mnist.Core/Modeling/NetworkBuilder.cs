@@ -26,28 +26,34 @@ internal static class NetworkBuilder
             layers.Add(new LayerInfo(name, type, shape, parameters));
         }
 
-        void AddDense(int inputs, int units, bool withActivation)
+        void AddDense(int inputs, int units, bool withActivation, bool deferRelu = false)
         {
             var linear = nn.Linear(inputs, units);
             GlorotUniform(linear.weight!, inputs, units, generator);
             using (no_grad()) linear.bias!.zero_();
-            nn.Module<Tensor, Tensor> module = withActivation ? nn.Sequential(linear, ActivationModule(spec.Activation)) : linear;
+            nn.Module<Tensor, Tensor> module = withActivation
+                ? nn.Sequential(linear, deferRelu ? new DeferredRelu() : ActivationModule(spec.Activation))
+                : linear;
             Add("dense", "Dense", $"(None, {units})", module, (long)inputs * units + units);
         }
 
-        void AddDropout(double rate, string shape)
+        void AddDropout(double rate, string shape, bool afterDeferredRelu = false)
         {
-            if (rate > 0) Add("dropout", "Dropout", shape, new SeededDropout("dropout", rate, generator), 0);
+            if (rate > 0) Add("dropout", "Dropout", shape, new SeededDropout("dropout", rate, generator, afterDeferredRelu), 0);
         }
+
+        // ReLU then dropout: the dropout's mask applies both (one pass and one multiply instead of three passes).
+        bool FusesRelu(double rate) => spec.Activation == Activation.Relu && rate > 0;
 
         int inputs = spec.InputRows * spec.InputColumns;
         if (spec.Architecture == Architecture.Mlp)
         {
             for (int i = 0; i < spec.HiddenUnits.Length; i++)
             {
-                AddDense(inputs, spec.HiddenUnits[i], withActivation: true);
+                bool fuse = FusesRelu(spec.DropoutFor(i));
+                AddDense(inputs, spec.HiddenUnits[i], withActivation: true, deferRelu: fuse);
                 inputs = spec.HiddenUnits[i];
-                AddDropout(spec.DropoutFor(i), $"(None, {inputs})");
+                AddDropout(spec.DropoutFor(i), $"(None, {inputs})", afterDeferredRelu: fuse);
             }
         }
         else if (spec.Architecture == Architecture.FastCnn)
@@ -77,9 +83,10 @@ internal static class NetworkBuilder
             AddDropout(spec.DropoutFor(0), $"(None, {rows}, {cols}, {channels})");
             inputs = rows * cols * channels;
             Add("flatten", "Flatten", $"(None, {inputs})", nn.Flatten(), 0);
-            AddDense(inputs, 128, withActivation: true);
+            bool fuse = FusesRelu(spec.DropoutFor(1));
+            AddDense(inputs, 128, withActivation: true, deferRelu: fuse);
             inputs = 128;
-            AddDropout(spec.DropoutFor(1), "(None, 128)");
+            AddDropout(spec.DropoutFor(1), "(None, 128)", afterDeferredRelu: fuse);
         }
         AddDense(inputs, spec.Classes, withActivation: false);
         return (nn.Sequential(modules), layers);

@@ -14,19 +14,28 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
 {
     private readonly double _rate;
     private readonly Generator _generator;
+    private readonly bool _afterDeferredRelu;
 
-    public SeededDropout(string name, double rate, Generator generator) : base(name)
+    /// <param name="afterDeferredRelu">
+    /// The layer before is a <see cref="DeferredRelu"/>: in training this dropout gets ReLU's input and applies ReLU
+    /// through its mask (see <see cref="DropoutMask.FillAfterRelu"/>).
+    /// </param>
+    public SeededDropout(string name, double rate, Generator generator, bool afterDeferredRelu = false) : base(name)
     {
         _rate = rate;
         _generator = generator;
+        _afterDeferredRelu = afterDeferredRelu;
     }
 
     public override Tensor forward(Tensor input)
     {
-        if (!training || _rate <= 0) return input.alias();
-        if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU) return Fallback(input);
+        if (!training || _rate <= 0) return _afterDeferredRelu && training ? nn.functional.relu(input) : input.alias();
+        if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU || !input.is_contiguous())
+            return Fallback(_afterDeferredRelu ? nn.functional.relu(input) : input);
         using var mask = torch.empty(input.shape, ScalarType.Float32);
-        DropoutMask.Fill(MemoryMarshal.Cast<byte, float>(mask.bytes), NextKey(), _rate);
+        var values = MemoryMarshal.Cast<byte, float>(mask.bytes);
+        if (_afterDeferredRelu) DropoutMask.FillAfterRelu(values, MemoryMarshal.Cast<byte, float>(input.bytes), NextKey(), _rate);
+        else DropoutMask.Fill(values, NextKey(), _rate);
         return input.mul(mask);
     }
 
@@ -43,4 +52,15 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
         var keep = torch.rand(input.shape, dtype: input.dtype, device: input.device, generator: _generator).ge_(_rate);
         return input.mul(keep).mul_(1.0 / (1.0 - _rate)).MoveToOuterDisposeScope();
     }
+}
+
+/// <summary>
+/// ReLU that, in training, leaves its work to the <see cref="SeededDropout"/> right after it (which folds it into
+/// its mask); in evaluation it is a plain ReLU. It keeps the dense layer's module layout, so weight files stay the same.
+/// </summary>
+internal sealed class DeferredRelu : nn.Module<Tensor, Tensor>
+{
+    public DeferredRelu() : base("relu") { }
+
+    public override Tensor forward(Tensor input) => training ? input.alias() : nn.functional.relu(input);
 }
