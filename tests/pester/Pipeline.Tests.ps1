@@ -181,12 +181,12 @@ Describe 'Invoke-MnistTraining' {
         $quiet | Should -BeNullOrEmpty
     }
 
-    It 'uses the machine''s cores by default and respects -ThreadCount' {
-        (Get-Command Invoke-MnistTraining).Parameters['ThreadCount'] | Should -Not -BeNullOrEmpty
-        $null = $small | Invoke-MnistTraining -Epochs 1 -ThreadCount 1 -Quiet
-        [TorchSharp.torch]::get_num_threads() | Should -Be 1
-        $null = $small | Invoke-MnistTraining -Epochs 1 -Quiet
-        [TorchSharp.torch]::get_num_threads() | Should -Be ([Environment]::ProcessorCount)
+    It 'trains on -ThreadCount threads for its call only, then restores the setting' {
+        $before = [TorchSharp.torch]::get_num_threads()
+        $during = [System.Collections.Generic.List[int]]::new()
+        $null = $small | Invoke-MnistTraining -Epochs 1 -ThreadCount 1 -Quiet -OnEpochEnd { $during.Add([TorchSharp.torch]::get_num_threads()) }
+        $during | Should -Be @(1)
+        [TorchSharp.torch]::get_num_threads() | Should -Be $before
     }
 
     It 'gives the same result for the same seed' {
@@ -212,10 +212,10 @@ Describe 'Invoke-MnistTraining' {
         $err.FullyQualifiedErrorId | Should -BeLike 'IdxLabelOutOfRange,*'
     }
 
-    It 'rejects a model and data that do not fit' {
+    It 'rejects a model whose classes are not the data''s' {
         $model = New-MnistModel -Classes 5
         $err = { $small | Invoke-MnistTraining -Model $model -Epochs 1 -Quiet } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike 'ModelDataMismatch,*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'ModelClassesMismatch,*'
     }
 }
 

@@ -281,8 +281,8 @@ Describe 'Format views' {
     }
 
     It 'shows <Name> with its columns' -TestCases @(
-        @{ Name = 'a dataset'; Make = { $data }; Expected = @('Name', 'Train', 'Test', 'ImageShape', 'Labels', 'Source', '3,000') }
-        @{ Name = 'a split'; Make = { $data.Test }; Expected = @('Split', 'Count', 'Shape', 'Labels', 'Classes', '500x28x28') }
+        @{ Name = 'a dataset'; Make = { $data }; Expected = @('Name', 'Train', 'Test', 'ImageShape', 'LabelEncoding', 'Source', '3,000') }
+        @{ Name = 'a split'; Make = { $data.Test }; Expected = @('Split', 'Count', 'Shape', 'LabelEncoding', 'ClassNames', '500x28x28') }
         @{ Name = 'a model'; Make = { $model }; Expected = @('Layer (type)', 'Output Shape', 'Param #', 'Total params: 407,050', 'Trained: 1 epochs') }
         @{ Name = 'the history'; Make = { $model.History }; Expected = @('Epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'Seconds') }
         @{ Name = 'an evaluation'; Make = { $evaluation }; Expected = @('Accuracy', 'Loss', 'Count', 'Errors', 'MacroF1', 'Split') }
