@@ -15,8 +15,22 @@ import torch
 from torch import nn
 
 
+class Normalization(nn.Module):
+    """x * scale + shift: the input normalisation some architectures (FastCnn) carry inside the network."""
+
+    def __init__(self, scale, shift):
+        super().__init__()
+        self.scale, self.shift = scale, shift
+
+    def forward(self, x):
+        return x * self.scale + self.shift
+
+
+LAYERS = {"Normalization": Normalization}
+
+
 def build(layers):
-    """A Sequential of the listed torch.nn layers; a dotted name ("dense.0") nests the layer in a Sequential ("dense")."""
+    """A Sequential of the listed layers (torch.nn's, or this file's); a dotted name ("dense.0") nests the layer in a Sequential ("dense")."""
     root = nn.Sequential()
     for layer in layers:
         *parents, name = layer["name"].split(".")
@@ -25,7 +39,8 @@ def build(layers):
             if not hasattr(container, parent):
                 container.add_module(parent, nn.Sequential())
             container = getattr(container, parent)
-        container.add_module(name, getattr(nn, layer["type"])(**layer["args"]))
+        kind = LAYERS.get(layer["type"]) or getattr(nn, layer["type"])
+        container.add_module(name, kind(**layer["args"]))
     return root
 
 

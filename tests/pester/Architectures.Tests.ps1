@@ -51,3 +51,51 @@ Describe 'The CNN' {
         ($trained | Test-MnistModel).Accuracy | Should -BeGreaterThan 0.7
     }
 }
+
+Describe 'FastCnn' {
+    It 'shows the Keras summary of the fast CNN and its own training defaults' {
+        $model = New-MnistModel -Architecture FastCnn -Seed 1
+        $model.Layers.Type | Should -Be 'Normalization', 'Reshape', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense'
+        $model.Layers.OutputShape | Should -Be '(None, 784)', '(None, 28, 28, 1)', '(None, 24, 24, 24)', '(None, 12, 12, 24)',
+            '(None, 10, 10, 32)', '(None, 5, 5, 32)', '(None, 800)', '(None, 256)', '(None, 10)'
+        $model.ParameterCount | Should -Be (24 * 25 + 24 + 32 * 24 * 9 + 32 + 800 * 256 + 256 + 2570)
+        $model.BatchSize | Should -Be 256
+        $model.Betas | Should -Be 0.7, 0.9
+        $model.Schedule | Should -Be 'OneCycle'
+        $model.LearningRate | Should -Be 0.01
+        $summary = $model | Out-String
+        $summary | Should -BeLike '*betas 0.7, 0.9*'
+        $summary | Should -BeLike '*batch size 256, schedule OneCycle*'
+    }
+
+    It 'lets explicit parameters win over its defaults, one by one' {
+        $model = New-MnistModel -Architecture FastCnn -LearningRate 0.005 -BatchSize 64 -Betas 0.9, 0.99 -Schedule Constant -Seed 1
+        $model.LearningRate | Should -Be 0.005
+        $model.BatchSize | Should -Be 64
+        $model.Betas | Should -Be 0.9, 0.99
+        $model.Schedule | Should -Be 'Constant'
+        (New-MnistModel -Seed 1).BatchSize | Should -Be 128
+        (New-MnistModel -Seed 1).Betas | Should -Be 0.9, 0.999
+    }
+
+    It 'learns on a slice with its defaults, moving the rate per batch through one cycle' {
+        $trained = Import-MnistData -TrainCount 5120 -TestCount 1000 |
+            Invoke-MnistTraining -Model (New-MnistModel -Architecture FastCnn -Seed 1) -Epochs 2 -ValidationSplit 0 -Quiet
+        $trained.History[0].Samples | Should -Be 5120
+        $trained.History[-1].Loss | Should -BeLessThan $trained.History[0].Loss
+        # The rate of the last batch: near the end of the cycle, far below the peak of 0.01.
+        $trained.History[-1].LearningRate | Should -BeLessThan 0.001
+        ($trained | Test-MnistModel).Accuracy | Should -BeGreaterThan 0.9
+    }
+
+    It 'trains with a batch size given to Invoke-MnistTraining instead of its own' {
+        $trained = Import-MnistData -TrainCount 600 -TestCount 100 |
+            Invoke-MnistTraining -Model (New-MnistModel -Architecture FastCnn -Seed 1) -Epochs 1 -BatchSize 100 -ValidationSplit 0 -Quiet
+        $trained.History[0].Samples | Should -Be 600
+    }
+
+    It 'refuses betas outside [0, 1) and a wrong number of them' {
+        { New-MnistModel -Architecture FastCnn -Betas 0.9 } | Should -Throw
+        { New-MnistModel -Architecture FastCnn -Betas 0.9, 1.5 } | Should -Throw
+    }
+}

@@ -96,6 +96,8 @@ Describe 'Tab completion' {
         @{ Line = 'Import-MnistData -Split '; Expected = 'Train' }
         @{ Line = 'New-MnistModel -Optimizer '; Expected = 'AdamW' }
         @{ Line = 'New-MnistModel -Architecture '; Expected = 'Cnn' }
+        @{ Line = 'New-MnistModel -Architecture Fa'; Expected = 'FastCnn' }
+        @{ Line = 'New-MnistModel -Schedule '; Expected = 'OneCycle' }
         @{ Line = 'Invoke-MnistTraining -ThreadCount '; Expected = '1' }
         @{ Line = 'Import-MnistData -Name fa'; Expected = 'fashion-mnist' }
         @{ Line = 'Import-MnistData -ClassNames '; Expected = "'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'" }

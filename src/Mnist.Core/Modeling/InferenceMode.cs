@@ -14,7 +14,8 @@ internal sealed class InferenceMode : IDisposable
     {
         _network = network;
         _wasTraining = network.training;
-        network.eval();
+        // eval() walks every submodule through native calls: a model at rest is already in eval mode, skip it.
+        if (_wasTraining) network.eval();
         _noGrad = no_grad();
     }
 

@@ -46,6 +46,11 @@ public sealed class MnistModel : IDisposable
     public long NonTrainableParameterCount { get; }
     public string Optimizer => Spec.Optimizer.ToString();
     public double LearningRate => Spec.LearningRate;
+    /// <summary>Adam's and AdamW's two decay rates (beta1, beta2).</summary>
+    public double[] Betas => new[] { Spec.Beta1, Spec.Beta2 };
+    public LearningRateSchedule Schedule => Spec.Schedule;
+    /// <summary>The batch size a training uses unless it is given one.</summary>
+    public int BatchSize => Spec.BatchSize;
     public string Loss => "categorical_crossentropy";
     public long Seed => Spec.Seed;
 
@@ -185,11 +190,12 @@ public sealed class MnistModel : IDisposable
 
     private optim.Optimizer CreateOptimizer()
     {
-        var parameters = Network.parameters();
+        var parameters = Network.parameters().ToArray();
         return Spec.Optimizer switch
         {
-            OptimizerKind.Adam => optim.Adam(parameters, Spec.LearningRate, weight_decay: Spec.WeightDecay),
-            OptimizerKind.AdamW => optim.AdamW(parameters, Spec.LearningRate, weight_decay: Spec.WeightDecay > 0 ? Spec.WeightDecay : 0.01),
+            OptimizerKind.Adam => new Training.Fused.Adam(parameters, Spec.LearningRate, Spec.Beta1, Spec.Beta2, Spec.WeightDecay),
+            OptimizerKind.AdamW => new Training.Fused.AdamW(parameters, Spec.LearningRate, Spec.Beta1, Spec.Beta2,
+                Spec.WeightDecay > 0 ? Spec.WeightDecay : 0.01),
             OptimizerKind.Sgd => optim.SGD(parameters, Spec.LearningRate, momentum: Spec.Momentum, weight_decay: Spec.WeightDecay),
             OptimizerKind.RmsProp => optim.RMSProp(parameters, Spec.LearningRate, weight_decay: Spec.WeightDecay),
             _ => throw new ArgumentOutOfRangeException(),

@@ -1,12 +1,16 @@
 namespace Mnist.Core.Modeling;
 
-public enum Architecture { Mlp, Cnn }
+public enum Architecture { Mlp, Cnn, FastCnn }
 
 public enum OptimizerKind { Adam, AdamW, Sgd, RmsProp }
 
 public enum Activation { Relu, Tanh, Sigmoid, Gelu, Elu, LeakyRelu }
 
-public enum LearningRateSchedule { Constant, Step, Cosine }
+/// <summary>
+/// How the learning rate moves: Step and Cosine per epoch; OneCycle per batch (PyTorch's OneCycleLR without momentum
+/// cycling: up from a 25th of the rate to the rate over the first 30% of the plan, then down to a 10,000th of the start).
+/// </summary>
+public enum LearningRateSchedule { Constant, Step, Cosine, OneCycle }
 
 /// <summary>Everything needed to build a model again: architecture and hyperparameters.</summary>
 public sealed record ModelSpec
@@ -23,11 +27,18 @@ public sealed record ModelSpec
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     public double LearningRate { get; init; } = 0.001;
     public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Adam's and AdamW's decay rates of the gradient's running mean and of its square.</summary>
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
     public double WeightDecay { get; init; } = 0.0;
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
     /// <summary>For the step schedule: every StepSize epochs the rate is multiplied by StepGamma.</summary>
     public int StepSize { get; init; } = 1;
+
+    /// <summary>The mini-batch size a training uses when it is not given one.</summary>
+    public int BatchSize { get; init; } = 128;
     public double StepGamma { get; init; } = 0.5;
 
     public int InputRows { get; init; } = 28;
@@ -36,16 +47,28 @@ public sealed record ModelSpec
     public long Seed { get; init; }
 
     /// <summary>
-    /// The notebook's model, or for the CNN the classic two-conv network with dropout 0.25 and 0.5,
-    /// trained under a cosine schedule.
+    /// Each architecture with its own training defaults: the notebook's model (Adam 0.001, batch 128); the classic
+    /// two-conv CNN with dropout 0.25 and 0.5 under a cosine schedule; and FastCnn, a small CNN made for speed
+    /// (conv 24 5x5, conv 32 3x3, dense 256, inputs normalised inside the model), trained with Adam at 0.01, betas
+    /// 0.7 and 0.9, a one-cycle schedule and batch 256.
     /// </summary>
-    public static ModelSpec DefaultFor(Architecture architecture) => architecture == Architecture.Cnn
-        ? new ModelSpec
+    public static ModelSpec DefaultFor(Architecture architecture) => architecture switch
+    {
+        Architecture.Cnn => new ModelSpec
         {
             Architecture = Architecture.Cnn, HiddenUnits = new[] { 128 }, Dropout = new[] { 0.25, 0.5 }, Schedule = LearningRateSchedule.Cosine,
             LearningRate = 0.002,
-        }
-        : new ModelSpec();
+        },
+        Architecture.FastCnn => new ModelSpec
+        {
+            Architecture = Architecture.FastCnn, HiddenUnits = new[] { 256 }, Dropout = Array.Empty<double>(),
+            LearningRate = 0.01, Beta1 = 0.7, Beta2 = 0.9, Schedule = LearningRateSchedule.OneCycle, BatchSize = 256,
+        },
+        _ => new ModelSpec(),
+    };
+
+    /// <summary>FastCnn's input normalisation (MNIST's mean and standard deviation), applied inside the model.</summary>
+    public const double InputMean = 0.1307, InputStd = 0.3081;
 
     public double DropoutFor(int layer) => Dropout.Length == 0 ? 0 : Dropout.Length == 1 ? Dropout[0] : Dropout[layer];
 
@@ -62,13 +85,13 @@ public sealed record ModelSpec
         if (!Enum.IsDefined(Schedule)) throw Invalid("Schedule", $"{(int)Schedule} is not a learning-rate schedule");
         if (HiddenUnits is null) throw Invalid("HiddenUnits", "it is missing");
         if (Dropout is null) throw Invalid("Dropout", "it is missing");
-        if (Architecture == Architecture.Mlp && (HiddenUnits.Length == 0 || HiddenUnits.Any(u => u <= 0)))
+        if (Architecture != Architecture.Cnn && (HiddenUnits.Length == 0 || HiddenUnits.Any(u => u <= 0)))
             throw Invalid("HiddenUnits", "every hidden layer needs at least one unit");
         if (HiddenUnits.Length > InputLimits.MaxHiddenLayers || HiddenUnits.Any(u => u > InputLimits.MaxHiddenUnits))
             throw Invalid("HiddenUnits", $"at most {InputLimits.MaxHiddenLayers} layers of at most {InputLimits.MaxHiddenUnits} units");
         if (Dropout.Any(d => double.IsNaN(d) || d < 0 || d >= 1))
             throw Invalid("Dropout", "dropout rates must be in [0, 1)");
-        int dropoutLayers = Architecture == Architecture.Mlp ? HiddenUnits.Length : 2;
+        int dropoutLayers = Architecture switch { Architecture.Mlp => HiddenUnits.Length, Architecture.Cnn => 2, _ => 1 };
         if (Dropout.Length > 1 && Dropout.Length != dropoutLayers)
             throw Invalid("Dropout", $"give one rate, or one per dropout layer ({dropoutLayers})");
         if (double.IsNaN(LearningRate) || double.IsInfinity(LearningRate) || LearningRate <= 0)
@@ -80,9 +103,12 @@ public sealed record ModelSpec
         if (StepSize < 1) throw Invalid("StepSize", $"the step size must be 1 or more, not {StepSize}");
         if (!double.IsFinite(StepGamma) || StepGamma <= 0 || StepGamma > 1)
             throw Invalid("StepGamma", $"the step factor must be in (0, 1], not {StepGamma}");
+        if (double.IsNaN(Beta1) || Beta1 < 0 || Beta1 >= 1) throw Invalid("Beta1", $"must be in [0, 1), not {Beta1}");
+        if (double.IsNaN(Beta2) || Beta2 < 0 || Beta2 >= 1) throw Invalid("Beta2", $"must be in [0, 1), not {Beta2}");
+        if (BatchSize < 1) throw Invalid("BatchSize", $"must be at least 1, not {BatchSize}");
         if (Classes < 2) throw Invalid("Classes", "at least two classes are needed");
         if (Classes > InputLimits.MaxClasses) throw Invalid("Classes", $"at most {InputLimits.MaxClasses} classes, not {Classes}");
-        int minimumSide = Architecture == Architecture.Cnn ? 6 : 1;
+        int minimumSide = Architecture switch { Architecture.Cnn => 6, Architecture.FastCnn => 12, _ => 1 };
         if (InputRows < minimumSide || InputColumns < minimumSide || InputRows > InputLimits.MaxInputSide || InputColumns > InputLimits.MaxInputSide)
             throw Invalid("InputRows", $"images of {InputRows}x{InputColumns}; each side must be {minimumSide} to {InputLimits.MaxInputSide}");
         if (Seed < 0) throw Invalid("Seed", $"a seed is 0 or more, not {Seed}");
@@ -108,6 +134,10 @@ public sealed record ModelSpec
             case Architecture.Cnn:
                 long flat = (long)((InputRows - 4) / 2) * ((InputColumns - 4) / 2) * 64;
                 return (1 * 9 * 32 + 32) + (32 * 9 * 64 + 64) + Dense(flat, 128) + Dense(128, Classes);
+            case Architecture.FastCnn:
+                long fastFlat = (long)(((InputRows - 4) / 2 - 2) / 2) * (((InputColumns - 4) / 2 - 2) / 2) * 32;
+                long hidden = HiddenUnits.Length > 0 ? HiddenUnits[0] : 0;
+                return (1 * 25 * 24 + 24) + (24 * 9 * 32 + 32) + Dense(fastFlat, hidden) + Dense(hidden, Classes);
             default:
                 return null;
         }

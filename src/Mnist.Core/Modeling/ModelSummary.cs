@@ -26,7 +26,19 @@ public static class ModelSummary
         text.AppendLine($" Total params: {model.ParameterCount:N0}");
         text.AppendLine($" Trainable params: {model.TrainableParameterCount:N0}");
         text.AppendLine($" Non-trainable params: {model.NonTrainableParameterCount:N0}");
-        text.Append($" Optimizer: {model.Optimizer} (learning rate {model.LearningRate}), loss: {model.Loss}, output: softmax");
+        text.AppendLine($" Optimizer: {model.Optimizer} ({Hyperparameters(model.Spec)}), loss: {model.Loss}, output: softmax");
+        text.Append($" Training defaults: batch size {model.BatchSize}, schedule {model.Schedule}");
         return text.ToString();
+    }
+
+    private static string Hyperparameters(ModelSpec spec)
+    {
+        var rate = FormattableString.Invariant($"learning rate {spec.LearningRate}");
+        return spec.Optimizer switch
+        {
+            OptimizerKind.Adam or OptimizerKind.AdamW => rate + FormattableString.Invariant($", betas {spec.Beta1}, {spec.Beta2}"),
+            OptimizerKind.Sgd => rate + FormattableString.Invariant($", momentum {spec.Momentum}"),
+            _ => rate,
+        };
     }
 }

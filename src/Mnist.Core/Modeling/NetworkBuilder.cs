@@ -26,29 +26,42 @@ internal static class NetworkBuilder
             layers.Add(new LayerInfo(name, type, shape, parameters));
         }
 
-        void AddDense(int inputs, int units, bool withActivation)
+        void AddDense(int inputs, int units, bool withActivation, bool deferRelu = false)
         {
             var linear = nn.Linear(inputs, units);
             GlorotUniform(linear.weight!, inputs, units, generator);
             using (no_grad()) linear.bias!.zero_();
-            nn.Module<Tensor, Tensor> module = withActivation ? nn.Sequential(linear, ActivationModule(spec.Activation)) : linear;
+            nn.Module<Tensor, Tensor> module = withActivation
+                ? nn.Sequential(linear, deferRelu ? new DeferredRelu() : ActivationModule(spec.Activation))
+                : linear;
             Add("dense", "Dense", $"(None, {units})", module, (long)inputs * units + units);
         }
 
-        void AddDropout(double rate, string shape)
+        void AddDropout(double rate, string shape, bool afterDeferredRelu = false)
         {
-            if (rate > 0) Add("dropout", "Dropout", shape, new SeededDropout("dropout", rate, generator), 0);
+            if (rate > 0) Add("dropout", "Dropout", shape, new SeededDropout("dropout", rate, generator, afterDeferredRelu), 0);
         }
+
+        // ReLU then dropout: the dropout's mask applies both (one pass and one multiply instead of three passes).
+        bool FusesRelu(double rate) => spec.Activation == Activation.Relu && rate > 0;
 
         int inputs = spec.InputRows * spec.InputColumns;
         if (spec.Architecture == Architecture.Mlp)
         {
             for (int i = 0; i < spec.HiddenUnits.Length; i++)
             {
-                AddDense(inputs, spec.HiddenUnits[i], withActivation: true);
+                bool fuse = FusesRelu(spec.DropoutFor(i));
+                AddDense(inputs, spec.HiddenUnits[i], withActivation: true, deferRelu: fuse);
                 inputs = spec.HiddenUnits[i];
-                AddDropout(spec.DropoutFor(i), $"(None, {inputs})");
+                AddDropout(spec.DropoutFor(i), $"(None, {inputs})", afterDeferredRelu: fuse);
             }
+        }
+        else if (spec.Architecture == Architecture.FastCnn)
+        {
+            inputs = AddFastCnnFeatures();
+            AddDense(inputs, spec.HiddenUnits[0], withActivation: true);
+            inputs = spec.HiddenUnits[0];
+            AddDropout(spec.DropoutFor(0), $"(None, {inputs})");
         }
         else
         {
@@ -70,12 +83,55 @@ internal static class NetworkBuilder
             AddDropout(spec.DropoutFor(0), $"(None, {rows}, {cols}, {channels})");
             inputs = rows * cols * channels;
             Add("flatten", "Flatten", $"(None, {inputs})", nn.Flatten(), 0);
-            AddDense(inputs, 128, withActivation: true);
+            bool fuse = FusesRelu(spec.DropoutFor(1));
+            AddDense(inputs, 128, withActivation: true, deferRelu: fuse);
             inputs = 128;
-            AddDropout(spec.DropoutFor(1), "(None, 128)");
+            AddDropout(spec.DropoutFor(1), "(None, 128)", afterDeferredRelu: fuse);
         }
         AddDense(inputs, spec.Classes, withActivation: false);
         return (nn.Sequential(modules), layers);
+
+        // conv 24 5x5, max-pool 2, ReLU, conv 32 3x3, max-pool 2, ReLU, flatten; pooling before the activation
+        // gives the same result as after it (both are monotonic) on a quarter of the elements.
+        int AddFastCnnFeatures()
+        {
+            int rows = spec.InputRows, cols = spec.InputColumns, channels = 1;
+            Add("normalization", "Normalization", $"(None, {rows * cols})", new Normalization("normalization", ModelSpec.InputMean, ModelSpec.InputStd), 0);
+            Add("reshape", "Reshape", $"(None, {rows}, {cols}, 1)", new Reshape("reshape", 1, rows, cols), 0);
+            foreach (var (filters, kernel) in new[] { (24, 5), (32, 3) })
+            {
+                var conv = nn.Conv2d(channels, filters, kernel);
+                TorchDefaultUniform(conv.weight!, conv.bias!, channels * kernel * kernel, generator);
+                rows -= kernel - 1; cols -= kernel - 1;
+                Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", conv, (long)channels * kernel * kernel * filters + filters);
+                rows /= 2; cols /= 2;
+                Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {filters})",
+                    nn.Sequential(nn.MaxPool2d(2), ActivationModule(spec.Activation)), 0);
+                channels = filters;
+            }
+            Add("flatten", "Flatten", $"(None, {rows * cols * channels})", nn.Flatten(), 0);
+            return rows * cols * channels;
+        }
+    }
+
+    /// <summary>PyTorch's default initialisation of a layer (uniform in ±1/sqrt(fan-in)), drawn from the model's generator.</summary>
+    private static void TorchDefaultUniform(Tensor weight, Tensor bias, long fanIn, Generator generator)
+    {
+        var limit = 1 / Math.Sqrt(fanIn);
+        using var _ = no_grad();
+        using (var values = torch.rand(weight.shape, generator: generator).mul_(2 * limit).sub_(limit)) weight.copy_(values);
+        using (var values = torch.rand(bias.shape, generator: generator).mul_(2 * limit).sub_(limit)) bias.copy_(values);
+    }
+
+    /// <summary>(x - mean) / std, as one fused multiply-add.</summary>
+    internal sealed class Normalization : nn.Module<Tensor, Tensor>
+    {
+        public Normalization(string name, double mean, double std) : base(name) => (Scale, Shift) = (1 / std, -mean / std);
+
+        public double Scale { get; }
+        public double Shift { get; }
+
+        public override Tensor forward(Tensor input) => input.mul(Scale).add_(Shift);
     }
 
     private static nn.Module<Tensor, Tensor> ActivationModule(Activation activation) => activation switch

@@ -1,30 +1,68 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Mnist.Core.Modeling;
 
 /// <summary>
-/// Dropout that draws its mask from the model's own generator, so two models trained at once in one process
-/// stay deterministic (libtorch's built-in dropout uses the process-wide generator).
+/// Dropout that takes its randomness from the model's own generator, so two models trained at once in one process
+/// stay deterministic (libtorch's built-in dropout uses the process-wide generator). Each call draws one 62-bit key
+/// from that generator and fills the mask from it with <see cref="DropoutMask"/>: one SIMD pass instead of
+/// libtorch's serial random numbers and three elementwise passes.
 /// </summary>
 internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
 {
     private readonly double _rate;
     private readonly Generator _generator;
+    private readonly bool _afterDeferredRelu;
 
-    public SeededDropout(string name, double rate, Generator generator) : base(name)
+    /// <param name="afterDeferredRelu">
+    /// The layer before is a <see cref="DeferredRelu"/>: in training this dropout gets ReLU's input and applies ReLU
+    /// through its mask (see <see cref="DropoutMask.FillAfterRelu"/>).
+    /// </param>
+    public SeededDropout(string name, double rate, Generator generator, bool afterDeferredRelu = false) : base(name)
     {
         _rate = rate;
         _generator = generator;
+        _afterDeferredRelu = afterDeferredRelu;
     }
 
     public double Rate => _rate;
 
     public override Tensor forward(Tensor input)
     {
-        if (!training || _rate <= 0) return input.alias();
+        if (!training || _rate <= 0) return _afterDeferredRelu && training ? nn.functional.relu(input) : input.alias();
+        if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU || !input.is_contiguous())
+            return Fallback(_afterDeferredRelu ? nn.functional.relu(input) : input);
+        using var mask = torch.empty(input.shape, ScalarType.Float32);
+        var values = MemoryMarshal.Cast<byte, float>(mask.bytes);
+        if (_afterDeferredRelu) DropoutMask.FillAfterRelu(values, MemoryMarshal.Cast<byte, float>(input.bytes), NextKey(), _rate);
+        else DropoutMask.Fill(values, NextKey(), _rate);
+        return input.mul(mask);
+    }
+
+    private ulong NextKey()
+    {
+        using var draws = torch.randint(0, 1L << 31, new long[] { 2 }, ScalarType.Int64, generator: _generator);
+        var halves = draws.data<long>();
+        return (ulong)halves[0] | ((ulong)halves[1] << 31);
+    }
+
+    private Tensor Fallback(Tensor input)
+    {
         using var scope = NewDisposeScope();
         var keep = torch.rand(input.shape, dtype: input.dtype, device: input.device, generator: _generator).ge_(_rate);
         return input.mul(keep).mul_(1.0 / (1.0 - _rate)).MoveToOuterDisposeScope();
     }
+}
+
+/// <summary>
+/// ReLU that, in training, leaves its work to the <see cref="SeededDropout"/> right after it (which folds it into
+/// its mask); in evaluation it is a plain ReLU. It keeps the dense layer's module layout, so weight files stay the same.
+/// </summary>
+internal sealed class DeferredRelu : nn.Module<Tensor, Tensor>
+{
+    public DeferredRelu() : base("relu") { }
+
+    public override Tensor forward(Tensor input) => training ? input.alias() : nn.functional.relu(input);
 }

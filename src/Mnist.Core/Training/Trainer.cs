@@ -43,7 +43,8 @@ public static class Trainer
         var features = train.Features;
         var targets = train.TargetTensor;
         var labels = train.LabelTensor;
-        int batches = (trainCount + options.BatchSize - 1) / options.BatchSize;
+        int batchSize = options.BatchSize ?? model.Spec.BatchSize;
+        int batches = (trainCount + batchSize - 1) / batchSize;
         using var lossSum = zeros(1, ScalarType.Float64);
         using var correct = zeros(1, ScalarType.Int64);
         long seen = 0;
@@ -79,8 +80,8 @@ public static class Trainer
                         foreach (var hook in hooks) hook.OnBatchBegin(context);
                         using (var scope = NewDisposeScope())
                         {
-                            int start = b * options.BatchSize;
-                            int length = Math.Min(options.BatchSize, trainCount - start);
+                            int start = b * batchSize;
+                            int length = Math.Min(batchSize, trainCount - start);
                             var index = order.narrow(0, start, length);
                             var x = features.index_select(0, index);
                             var logits = model.Network.forward(x);

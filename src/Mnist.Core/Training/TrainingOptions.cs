@@ -6,7 +6,8 @@ namespace Mnist.Core.Training;
 public sealed record TrainingOptions
 {
     public int Epochs { get; init; } = 5;
-    public int BatchSize { get; init; } = 128;
+    /// <summary>The mini-batch size; null takes the model's own default (its architecture's, see ModelSpec.BatchSize).</summary>
+    public int? BatchSize { get; init; }
 
     /// <summary>The last fraction of the training split held out for validation, as Keras takes it (0 for none).</summary>
     public double ValidationSplit { get; init; } = 0.1;
@@ -37,7 +38,7 @@ public sealed record TrainingOptions
     public void Validate()
     {
         if (Epochs < 1) throw Invalid("Epochs", $"must be at least 1, not {Epochs}");
-        if (BatchSize < 1) throw Invalid("BatchSize", $"must be at least 1, not {BatchSize}");
+        if (BatchSize is < 1) throw Invalid("BatchSize", $"must be at least 1, not {BatchSize}");
         if (double.IsNaN(ValidationSplit) || ValidationSplit < 0 || ValidationSplit >= 1)
             throw Invalid("ValidationSplit", $"must be in [0, 1), not {ValidationSplit}");
         if (ThreadCount is < 1) throw Invalid("ThreadCount", $"must be at least 1, not {ThreadCount}");

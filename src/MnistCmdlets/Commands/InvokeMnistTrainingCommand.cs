@@ -25,9 +25,10 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateRange(1, 100000)]
     public int Epochs { get; set; } = 5;
 
+    /// <summary>The model's own (its architecture's default, shown in its summary) unless given.</summary>
     [Parameter]
     [ValidateRange(1, 65536)]
-    public int BatchSize { get; set; } = 128;
+    public int? BatchSize { get; set; }
 
     [Parameter]
     [ValidateRange(0.0, 0.99)]
@@ -89,7 +90,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             Classes = train.ClassCount,
         }, train.ClassNames);
         if (Model is not null && Seed is long seed) model.Reseed(seed);
-        WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize}, {ThreadCount} thread(s).");
+        WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize ?? model.Spec.BatchSize}, {ThreadCount} thread(s).");
 
         var options = new TrainingOptions
         {

@@ -26,12 +26,25 @@ public sealed class NewMnistModelCommand : MnistCmdlet
     [Parameter]
     public Activation Activation { get; set; } = Activation.Relu;
 
+    /// <summary>The architecture's own unless given (Adam for all three).</summary>
     [Parameter]
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
 
+    /// <summary>The architecture's own unless given: 0.001 (MLP), 0.002 (CNN), 0.01 (FastCnn).</summary>
     [Parameter]
     [ValidateRange(1e-8, 10.0)]
     public double LearningRate { get; set; } = 0.001;
+
+    /// <summary>Adam's and AdamW's two decay rates; the architecture's own unless given: 0.9, 0.999 (0.7, 0.9 for FastCnn).</summary>
+    [Parameter]
+    [ValidateCount(2, 2)]
+    [ValidateRange(0.0, 0.9999)]
+    public double[]? Betas { get; set; }
+
+    /// <summary>The batch size a training uses when not given one; the architecture's own unless given: 128 (256 for FastCnn).</summary>
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int? BatchSize { get; set; }
 
     [Parameter]
     [ValidateRange(0.0, 0.999)]
@@ -41,7 +54,7 @@ public sealed class NewMnistModelCommand : MnistCmdlet
     [ValidateRange(0.0, 1.0)]
     public double WeightDecay { get; set; }
 
-    /// <summary>Constant for an MLP and cosine for the CNN unless given.</summary>
+    /// <summary>Constant for an MLP, cosine for the CNN and one-cycle for FastCnn unless given.</summary>
     [Parameter]
     public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
 
@@ -81,8 +94,11 @@ public sealed class NewMnistModelCommand : MnistCmdlet
             HiddenUnits = HiddenUnits ?? defaults.HiddenUnits,
             Dropout = Dropout ?? defaults.Dropout,
             Activation = Activation,
-            Optimizer = Optimizer,
+            Optimizer = MyInvocation.BoundParameters.ContainsKey(nameof(Optimizer)) ? Optimizer : defaults.Optimizer,
             LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : defaults.LearningRate,
+            Beta1 = Betas?[0] ?? defaults.Beta1,
+            Beta2 = Betas?[1] ?? defaults.Beta2,
+            BatchSize = BatchSize ?? defaults.BatchSize,
             Momentum = Momentum,
             WeightDecay = WeightDecay,
             Schedule = MyInvocation.BoundParameters.ContainsKey(nameof(Schedule)) ? Schedule : defaults.Schedule,

@@ -21,7 +21,10 @@ internal static class OnnxLayers
         [typeof(MaxPool2d)] = MaxPool,
         [typeof(Flatten)] = FlattenLayer,
         [typeof(NetworkBuilder.Reshape)] = ReshapeLayer,
+        [typeof(NetworkBuilder.Normalization)] = NormalizationLayer,
         [typeof(ReLU)] = (l, g, x) => g.Node("Relu", l.Name, x),
+        // In evaluation a deferred ReLU is a plain ReLU (in training the dropout after it applies it).
+        [typeof(DeferredRelu)] = (l, g, x) => g.Node("Relu", l.Name, x),
         [typeof(Tanh)] = (l, g, x) => g.Node("Tanh", l.Name, x),
         [typeof(Sigmoid)] = (l, g, x) => g.Node("Sigmoid", l.Name, x),
         [typeof(ELU)] = (l, g, x) => g.Node("Elu", l.Name, x, Float("alpha", (float)((ELU)l.Module).alpha)),
@@ -82,6 +85,14 @@ internal static class OnnxLayers
         // 0 keeps the batch dimension, as the module's view does.
         var shape = new long[] { 0 }.Concat(((NetworkBuilder.Reshape)layer.Module).Shape).ToArray();
         return graph.Node("Reshape", layer.Name, new[] { input, graph.Initializer($"{layer.Name}/shape", shape, shape.Length) });
+    }
+
+    /// <summary>x * scale + shift, in the order the module computes it.</summary>
+    private static string NormalizationLayer(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        var normalization = (NetworkBuilder.Normalization)layer.Module;
+        var scaled = graph.Node("Mul", layer.Name, new[] { input, graph.Scalar($"{layer.Name}/scale", (float)normalization.Scale) });
+        return graph.Node("Add", layer.Name, new[] { scaled, graph.Scalar($"{layer.Name}/shift", (float)normalization.Shift) });
     }
 
     /// <summary>GELU, exactly (erf form): opset 13 has no Gelu operator (it came in opset 20).</summary>

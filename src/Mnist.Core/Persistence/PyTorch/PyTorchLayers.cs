@@ -36,7 +36,10 @@ internal static class PyTorchLayers
             : default,
         [typeof(Flatten)] = m => m is Flatten f ? ("Flatten", new() { ["start_dim"] = f.start_dim, ["end_dim"] = f.end_dim }) : default,
         [typeof(NetworkBuilder.Reshape)] = m => ("Unflatten", new() { ["dim"] = 1, ["unflattened_size"] = ((NetworkBuilder.Reshape)m).Shape }),
+        [typeof(NetworkBuilder.Normalization)] = m => m is NetworkBuilder.Normalization n
+            ? ("Normalization", new() { ["scale"] = n.Scale, ["shift"] = n.Shift }) : default,
         [typeof(ReLU)] = _ => ("ReLU", None),
+        [typeof(DeferredRelu)] = _ => ("ReLU", None),
         [typeof(Tanh)] = _ => ("Tanh", None),
         [typeof(Sigmoid)] = _ => ("Sigmoid", None),
         [typeof(ELU)] = m => ("ELU", new() { ["alpha"] = ((ELU)m).alpha }),
