@@ -65,6 +65,20 @@ public class DownloaderTests
     }
 
     [Fact]
+    public void A_file_published_with_only_its_gzip_sum_is_checked_by_that_sum_as_kmnist_is()
+    {
+        var gzipOnly = File1 with { Sha256 = "" };
+        var (bad, badPrefix) = Serve(_ => (200, TestData.Gzip(TestData.LabelFile(4, 3, 2, 1))));
+        var (good, goodPrefix) = Serve(_ => (200, Compressed));
+        using (bad) using (good)
+        {
+            var cache = EmptyFolder();
+            new MnistDownloader(new[] { badPrefix, goodPrefix }, files: new[] { gzipOnly }).FillCache(cache);
+            Assert.Equal(Content, File.ReadAllBytes(Path.Combine(cache, File1.Name)));
+        }
+    }
+
+    [Fact]
     public void Fails_with_every_mirror_named_and_leaves_nothing_behind()
     {
         var (corrupt, corruptPrefix) = Serve(_ => (200, new byte[] { 1, 2, 3 }));

@@ -132,7 +132,8 @@ public sealed class MnistDownloader
             output.Write(buffer, 0, read);
         }
         var sum = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
-        if (sum != expectedSha256)
+        // KMNIST publishes sums of its .gz files only; those were checked before decompressing.
+        if (expectedSha256.Length > 0 && sum != expectedSha256)
             throw new InvalidDataException($"uncompressed SHA-256 {sum} does not match the published {expectedSha256}");
     }
 
