@@ -15,8 +15,15 @@ Describe 'Parameters out of range are rejected before anything runs' {
         @{ Name = 'ThreadCount'; Value = -2 }
         @{ Name = 'Patience'; Value = 0 }
         @{ Name = 'Seed'; Value = -1 }
+        @{ Name = 'AugmentRotation'; Value = -5 }
+        @{ Name = 'AugmentRotation'; Value = 181 }
+        @{ Name = 'AugmentShift'; Value = 15 }
+        @{ Name = 'AugmentShift'; Value = [double]::NaN }
+        @{ Name = 'AugmentScale'; Value = 0.6 }
+        @{ Name = 'AugmentShear'; Value = 46 }
     ) {
         $parameters = @{ $Name = $Value }
+        if ($Name -like 'Augment*') { $parameters.Augment = $true }
         { $small | Invoke-MnistTraining @parameters -Quiet } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 
@@ -85,6 +92,13 @@ Describe 'Values that only the module can judge' {
         $err = { $tiny | Invoke-MnistTraining -Epochs 1 -ValidationSplit 0.5 -Quiet } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'InvalidTrainingOption,*'
         $err.TargetObject | Should -Be 'ValidationSplit'
+    }
+
+    It 'refuses an augmentation range without -Augment, naming it' {
+        $err = { $small | Invoke-MnistTraining -Epochs 1 -AugmentShift 3 -Quiet } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidTrainingOption,*'
+        $err.TargetObject | Should -Be 'AugmentShift'
+        $err.Exception.Message | Should -BeLike '*-Augment*'
     }
 
     It 'refuses early stopping without a validation split' {

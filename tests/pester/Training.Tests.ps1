@@ -72,6 +72,33 @@ Describe 'Invoke-MnistTraining binding' {
     }
 }
 
+Describe 'Invoke-MnistTraining -Augment' {
+    It 'trains on changed images, learns, and records the ranges in History, the model and its file' {
+        $model = $data | Invoke-MnistTraining -Epochs 3 -Augment -AugmentRotation 12 -Seed 4 -ThreadCount 2 -Quiet
+        $model.History | ForEach-Object { $_.Augmented | Should -BeTrue }
+        $model.Augmentation.RotationDegrees | Should -Be 12
+        $model.Augmentation.ShiftPixels | Should -Be 2
+        $model.History[-1].val_accuracy | Should -BeGreaterThan 0.85
+        ($model | Out-String) | Should -BeLike '*Augmented: rotation +/-12 deg*'
+        $path = Join-Path $TestDrive 'augmented.mnist'
+        $model | Export-MnistModel -Path $path
+        (Import-MnistModel -Path $path).History[0].Augmentation.RotationDegrees | Should -Be 12
+    }
+
+    It 'repeats bitwise with the same seed and threads' {
+        $a = $data | Invoke-MnistTraining -Epochs 1 -Augment -Seed 6 -ThreadCount 1 -Quiet
+        $b = $data | Invoke-MnistTraining -Epochs 1 -Augment -Seed 6 -ThreadCount 1 -Quiet
+        $b.History[0].Loss | Should -Be $a.History[0].Loss
+        $b.History[0].ValLoss | Should -Be $a.History[0].ValLoss
+    }
+
+    It 'leaves History unmarked without it' {
+        $model = $data | Invoke-MnistTraining -Epochs 1 -Seed 6 -Quiet
+        $model.History[0].Augmented | Should -BeFalse
+        $model.Augmentation | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'The epoch lines' {
     It 'are shown by default and hidden by -InformationAction SilentlyContinue' {
         $script = "Import-Module '$ModuleManifest'; `$d = Import-MnistData -TrainCount 500 -TestCount 50; " +

@@ -107,6 +107,9 @@ public class HostileFileTests
         { "TrainingData", "{\"Name\": null}" },
         { "LastEvaluation", "{\"Loss\": 1, \"ConfusionMatrix\": [[1]], \"ClassNames\": [\"a\", \"b\"], \"Split\": \"Test\"}" },
         { "SchedulePlan", "{\"StartEpoch\": 5, \"EndEpoch\": 1}" },
+        { "History", "[{\"Epoch\": 1, \"Augmentation\": {\"RotationDegrees\": -5}}]" },
+        { "History", "[{\"Epoch\": 1, \"Augmentation\": {\"ShiftPixels\": \"NaN\"}}]" },
+        { "History", "[{\"Epoch\": 1, \"Augmentation\": {\"ShearDegrees\": 90}}]" },
     };
 
     [Theory]

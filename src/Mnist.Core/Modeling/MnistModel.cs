@@ -64,6 +64,9 @@ public sealed class MnistModel : IDisposable
     public int EpochsTrained => _history.Count;
     public IReadOnlyList<EpochRecord> History => _history;
 
+    /// <summary>The random changes of its last epoch trained with augmentation (-Augment), or null when none was.</summary>
+    public AugmentationOptions? Augmentation => _history.LastOrDefault(h => h.Augmentation is not null)?.Augmentation;
+
     /// <summary>The data the model was last trained on: name, checksums, class names and split sizes (never the data itself).</summary>
     public DataIdentity? TrainingData { get; private set; }
 

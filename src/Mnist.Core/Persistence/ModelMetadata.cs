@@ -65,6 +65,8 @@ internal sealed record ModelMetadata
         if (ClassNames is not null && (ClassNames.Count != Spec.Classes || ClassNames.Any(string.IsNullOrWhiteSpace)))
             return $"ClassNames must be {Spec.Classes} non-empty names";
         if (History is null || History.Any(h => h is null || h.Epoch < 1 || h.Samples < 0)) return "History has a missing or impossible row";
+        if (History.FirstOrDefault(h => h.Augmentation?.Problem() is not null) is { } augmented)
+            return $"History epoch {augmented.Epoch}: Augmentation {augmented.Augmentation!.Problem()}";
         if (string.IsNullOrEmpty(WeightsSha256)) return "WeightsSha256 is missing";
         if (SchedulePlan is { } plan && (plan.StartEpoch < 0 || plan.EndEpoch < plan.StartEpoch)) return "SchedulePlan is impossible";
         if (TrainingData is { } data && data.Problem() is { } dataProblem) return $"TrainingData: {dataProblem}";

@@ -12,6 +12,9 @@ public sealed record EpochRecord
     public double Seconds { get; init; }
     public int Samples { get; init; }
 
+    /// <summary>The random changes the training images of this epoch had (-Augment), or null when they had none.</summary>
+    public AugmentationOptions? Augmentation { get; init; }
+
     public override string ToString()
     {
         var line = $"Epoch {Epoch}: loss: {Loss:F4} - accuracy: {Accuracy:F4}";

@@ -57,6 +57,8 @@ public static class Trainer
         foreach (var hook in hooks) hook.OnTrainBegin(context);
         var undoStart = model.BeginTrainingOn(data, options.Epochs);
         var optimizer = model.OptimizerInstance;
+        var augmenter = options.Augmentation is { } augmentation
+            ? new BatchAugmenter(augmentation, train.Rows, train.Columns, model.Generator) : null;
         try
         {
             for (int epoch = context.FirstEpoch; epoch <= context.LastEpoch && !context.StopRequested; epoch++)
@@ -84,6 +86,7 @@ public static class Trainer
                             int length = Math.Min(batchSize, trainCount - start);
                             var index = order.narrow(0, start, length);
                             var x = features.index_select(0, index);
+                            if (augmenter is not null) x = augmenter.Apply(x);
                             var logits = model.Network.forward(x);
                             var loss = nn.functional.cross_entropy(logits, targets.index_select(0, index));
                             optimizer.zero_grad();
@@ -114,6 +117,7 @@ public static class Trainer
                         LearningRate = context.LearningRate,
                         Seconds = context.EpochElapsed.TotalSeconds,
                         Samples = trainCount,
+                        Augmentation = options.Augmentation,
                     };
                     model.Network.eval();
                     context.LastEpochSeconds = record.Seconds;

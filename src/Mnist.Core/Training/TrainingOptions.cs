@@ -35,6 +35,9 @@ public sealed record TrainingOptions
     /// <summary>End the training on time: between epochs when the next would not fit, else by undoing the unfinished epoch.</summary>
     public TimeSpan? MaxDuration { get; init; }
 
+    /// <summary>Random affine changes of each training batch (never of validation); null for none.</summary>
+    public AugmentationOptions? Augmentation { get; init; }
+
     public void Validate()
     {
         if (Epochs < 1) throw Invalid("Epochs", $"must be at least 1, not {Epochs}");
@@ -45,6 +48,7 @@ public sealed record TrainingOptions
         if (Patience is < 1) throw Invalid("Patience", $"must be at least 1, not {Patience}");
         if (double.IsNaN(MinDelta) || MinDelta < 0) throw Invalid("MinDelta", $"must be 0 or more, not {MinDelta}");
         if (MaxDuration is { } limit && limit <= TimeSpan.Zero) throw Invalid("MaxDuration", $"must be positive, not {limit}");
+        if (Augmentation?.Problem() is { } augmentation) throw Invalid("Augmentation", augmentation);
         if (Patience is not null && ValidationSplit == 0) throw Invalid("Patience", "early stopping needs a validation split");
         if (CheckpointPath is not null && ValidationSplit == 0) throw Invalid("CheckpointPath", "choosing the best model needs a validation split");
     }

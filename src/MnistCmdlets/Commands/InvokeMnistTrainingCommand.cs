@@ -69,6 +69,26 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateNotNull]
     public ScriptBlock? OnEpochEnd { get; set; }
 
+    /// <summary>Random affine changes of each training batch (rotation, shift, scale, shear); -Augment* adjust their ranges.</summary>
+    [Parameter]
+    public SwitchParameter Augment { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, AugmentationOptions.MaxRotationDegrees)]
+    public double? AugmentRotation { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, AugmentationOptions.MaxShiftPixels)]
+    public double? AugmentShift { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, AugmentationOptions.MaxScale)]
+    public double? AugmentScale { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, AugmentationOptions.MaxShearDegrees)]
+    public double? AugmentShear { get; set; }
+
     /// <summary>Do not print the per-epoch lines.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -80,6 +100,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
         if (MaxDuration is { } limit && limit <= TimeSpan.Zero)
             throw new Mnist.Core.MnistException("InvalidTrainingOption", Mnist.Core.MnistErrorKind.InvalidArgument,
                 $"MaxDuration must be positive, not {limit}.", "MaxDuration");
+        var augmentation = RequestedAugmentation();
         // Training changes the model it is given and may write a checkpoint: -WhatIf and -Confirm cover the whole run.
         var action = checkpoint is null ? $"Train {Epochs} epoch(s)" : $"Train {Epochs} epoch(s), saving the best model to '{checkpoint}'";
         if (!ShouldProcess(train.DatasetName ?? train.Name, action)) return;
@@ -90,7 +111,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             Classes = train.ClassCount,
         }, train.ClassNames);
         if (Model is not null && Seed is long seed) model.Reseed(seed);
-        WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize ?? model.Spec.BatchSize}, {ThreadCount} thread(s).");
+        WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize ?? model.Spec.BatchSize}, {ThreadCount} thread(s){(augmentation is null ? "" : $", augmented: {augmentation}")}.");
 
         var options = new TrainingOptions
         {
@@ -103,6 +124,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             MinDelta = MinDelta,
             CheckpointPath = checkpoint,
             MaxDuration = MaxDuration,
+            Augmentation = augmentation,
         };
         var callbacks = new List<ITrainingCallback>
         {
@@ -133,6 +155,28 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             WriteWarning($"Training ended early: {result.StopReason}. The model is as after epoch {model.EpochsTrained}{undone}.");
         }
         WriteObject(model);
+    }
+
+    /// <summary>The ranges -Augment asks for: the defaults, each replaced by its -Augment* parameter when given.</summary>
+    private AugmentationOptions? RequestedAugmentation()
+    {
+        if (!Augment)
+        {
+            var stray = new[] { ("AugmentRotation", AugmentRotation), ("AugmentShift", AugmentShift), ("AugmentScale", AugmentScale), ("AugmentShear", AugmentShear) }
+                .FirstOrDefault(p => p.Item2 is not null).Item1;
+            if (stray is not null)
+                throw new Mnist.Core.MnistException("InvalidTrainingOption", Mnist.Core.MnistErrorKind.InvalidArgument,
+                    $"-{stray} sets a range of -Augment; add -Augment to train with augmentation.", stray);
+            return null;
+        }
+        var defaults = new AugmentationOptions();
+        return new AugmentationOptions
+        {
+            RotationDegrees = AugmentRotation ?? defaults.RotationDegrees,
+            ShiftPixels = AugmentShift ?? defaults.ShiftPixels,
+            Scale = AugmentScale ?? defaults.Scale,
+            ShearDegrees = AugmentShear ?? defaults.ShearDegrees,
+        };
     }
 
     /// <summary>The user's script block; its output is discarded (it would mix with the model in the pipeline).</summary>
