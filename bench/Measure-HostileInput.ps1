@@ -25,23 +25,11 @@ function Invoke-Child([string] $Script) {
 $good = Join-Path $folder 'good.mnist'
 Invoke-Child "Import-Module '$ModuleManifest'; Import-MnistData -TrainCount 600 -TestCount 100 | Invoke-MnistTraining -Model (New-MnistModel -Seed 3 -HiddenUnits 32) -Epochs 1 -ValidationSplit 0 -Quiet | Export-MnistModel -Path '$good'" | Out-Null
 
-function New-HostileModel([string] $Name, [string] $Entry, [scriptblock] $Change) {
-    $path = Join-Path $folder $Name
-    Copy-Item $good $path
-    $zip = [System.IO.Compression.ZipFile]::Open($path, 'Update')
-    try {
-        $old = $zip.GetEntry($Entry)
-        $stream = $old.Open(); $buffer = [System.IO.MemoryStream]::new(); $stream.CopyTo($buffer); $stream.Dispose()
-        $old.Delete()
-        $output = $zip.CreateEntry($Entry, [System.IO.Compression.CompressionLevel]::Fastest).Open()
-        try { & $Change $buffer.ToArray() $output } finally { $output.Dispose() }
-    } finally { $zip.Dispose() }
-    $path
-}
+. (Join-Path $PSScriptRoot '../tests/pester/HostileFiles.ps1')
 function Write-BigEndian([System.Collections.Generic.List[byte]] $To, [uint32] $Value) { $b = [BitConverter]::GetBytes($Value); [array]::Reverse($b); $To.AddRange($b) }
 
-$bomb = New-HostileModel 'bomb.mnist' 'weights.bin' { param($bytes, $out) $zeros = [byte[]]::new(1MB); foreach ($i in 1..512) { $out.Write($zeros, 0, $zeros.Length) } }
-$generator = New-HostileModel 'generator.mnist' 'generator.bin' { param($bytes, $out) [BitConverter]::GetBytes([int]0).CopyTo($bytes, 8); $out.Write($bytes, 0, $bytes.Length) }
+$bomb = New-HostileModel -Folder $folder -GoodModel $good 'bomb.mnist' 'weights.bin' { param($bytes, $out) $zeros = [byte[]]::new(1MB); foreach ($i in 1..512) { $out.Write($zeros, 0, $zeros.Length) } }
+$generator = New-HostileModel -Folder $folder -GoodModel $good 'generator.mnist' 'generator.bin' { param($bytes, $out) [BitConverter]::GetBytes([int]0).CopyTo($bytes, 8); $out.Write($bytes, 0, $bytes.Length) }
 
 $idx = Join-Path $folder 'idx'
 New-Item -ItemType Directory $idx | Out-Null

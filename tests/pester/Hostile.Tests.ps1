@@ -4,7 +4,6 @@
 BeforeAll {
     . "$PSScriptRoot/Common.ps1"
     Import-Module $ModuleManifest
-    Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
 
     $script:folder = New-TestFolder
     $script:good = Join-Path $folder 'good.mnist'
@@ -12,21 +11,7 @@ BeforeAll {
         Invoke-MnistTraining -Model (New-MnistModel -Seed 3 -HiddenUnits 32) -Epochs 1 -ValidationSplit 0 -Quiet
     $trained | Export-MnistModel -Path $good
 
-    # A copy of the good model file with one entry's bytes replaced.
-    function New-HostileModel {
-        param([string] $Name, [string] $Entry, [scriptblock] $Change)
-        $path = Join-Path $folder $Name
-        Copy-Item $good $path
-        $zip = [System.IO.Compression.ZipFile]::Open($path, 'Update')
-        try {
-            $old = $zip.GetEntry($Entry)
-            $stream = $old.Open(); $buffer = [System.IO.MemoryStream]::new(); $stream.CopyTo($buffer); $stream.Dispose()
-            $old.Delete()
-            $output = $zip.CreateEntry($Entry, [System.IO.Compression.CompressionLevel]::Fastest).Open()
-            try { & $Change $buffer.ToArray() $output } finally { $output.Dispose() }
-        } finally { $zip.Dispose() }
-        $path
-    }
+    . "$PSScriptRoot/HostileFiles.ps1"
 
     function Get-PeakMemoryOfChild([string] $Script) {
         $output = & dotnet pwsh -NoProfile -NonInteractive -Command $Script 2>&1 | Out-String
@@ -49,7 +34,7 @@ Describe 'Import-MnistModel given hostile model files' {
         @{ Case = 'weights that inflate to 64 MB'; ErrorId = 'ModelFileTooLarge'; Entry = 'weights.bin'
             Change = { param($bytes, $out) $zeros = [byte[]]::new(1MB); foreach ($i in 1..64) { $out.Write($zeros, 0, $zeros.Length) } } }
     ) {
-        $path = New-HostileModel "bad-$ErrorId-$([guid]::NewGuid().ToString('N')).mnist" $Entry $Change
+        $path = New-HostileModel -Folder $folder -GoodModel $good "bad-$ErrorId-$([guid]::NewGuid().ToString('N')).mnist" $Entry $Change
         $models = Import-MnistModel $path, $good -ErrorVariable errors -ErrorAction SilentlyContinue
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -Be "$ErrorId,Mnist.Cmdlets.Commands.ImportMnistModelCommand"
@@ -60,7 +45,7 @@ Describe 'Import-MnistModel given hostile model files' {
     }
 
     It 'survives a generator state libtorch would abort the process on (checked in a child process)' {
-        $path = New-HostileModel 'bad-generator.mnist' 'generator.bin' {
+        $path = New-HostileModel -Folder $folder -GoodModel $good 'bad-generator.mnist' 'generator.bin' {
             param($bytes, $out)
             [BitConverter]::GetBytes([int]0).CopyTo($bytes, 8)   # the Mersenne Twister's 'left' counter: 0 is invalid
             $out.Write($bytes, 0, $bytes.Length)
@@ -78,7 +63,7 @@ Describe 'Import-MnistModel given hostile model files' {
 Describe 'Memory on hostile files' {
     It 'stays within 300 MB of a warmed-up baseline for a zip-bomb model, a lying IDX header, a gigapixel PNG and an absurd npz' {
         # A model whose weights entry inflates to 512 MB.
-        $bomb = New-HostileModel 'bomb.mnist' 'weights.bin' {
+        $bomb = New-HostileModel -Folder $folder -GoodModel $good 'bomb.mnist' 'weights.bin' {
             param($bytes, $out) $zeros = [byte[]]::new(1MB); foreach ($i in 1..512) { $out.Write($zeros, 0, $zeros.Length) } }
         # IDX images claiming two million 28x28 images (1.5 GB) in a 2 KB file.
         $idx = New-IdxFolder -Train 3 -Test 3
