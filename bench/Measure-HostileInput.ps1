@@ -13,7 +13,6 @@ param([Parameter(Mandatory)] [string] $ModuleManifest)
 
 $ErrorActionPreference = 'Stop'
 $ModuleManifest = (Resolve-Path $ModuleManifest).Path
-Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
 $folder = Join-Path ([IO.Path]::GetTempPath()) ("mnist-hostile-bench-" + [guid]::NewGuid().ToString('N'))
 New-Item -ItemType Directory $folder | Out-Null
 
@@ -45,27 +44,9 @@ foreach ($file in @(
 }
 
 $png = Join-Path $folder 'huge.png'
-function Get-Crc32([byte[]] $Data) {
-    [long] $crc = 0xFFFFFFFFL
-    foreach ($b in $Data) { $crc = $crc -bxor $b; for ($k = 0; $k -lt 8; $k++) { $crc = if ($crc -band 1) { ($crc -shr 1) -bxor 0xEDB88320L } else { $crc -shr 1 } } }
-    [uint32]($crc -bxor 0xFFFFFFFFL)
-}
-$bytes = [System.Collections.Generic.List[byte]]::new([byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A))
-foreach ($chunk in @(
-        @{ Type = 'IHDR'; Data = [byte[]](0, 0, 0x9C, 0x40, 0, 0, 0x9C, 0x40, 8, 0, 0, 0, 0) },
-        @{ Type = 'IDAT'; Data = [byte[]](0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01) },
-        @{ Type = 'IEND'; Data = [byte[]]@() })) {
-    $typed = [byte[]]([Text.Encoding]::ASCII.GetBytes($chunk.Type) + $chunk.Data)
-    Write-BigEndian $bytes $chunk.Data.Length; $bytes.AddRange($typed); Write-BigEndian $bytes (Get-Crc32 $typed)
-}
-[IO.File]::WriteAllBytes($png, $bytes.ToArray())
-
+New-HugePngHeader -Path $png -Side 40000
 $npz = Join-Path $folder 'absurd.npz'
-$zip = [System.IO.Compression.ZipFile]::Open($npz, 'Create')
-$stream = $zip.CreateEntry('x_train.npy').Open()
-$header = "{'descr': '|u1', 'fortran_order': False, 'shape': (100000000, 28, 28), }".PadRight(117) + "`n"
-$npy = [byte[]]((0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0) + [BitConverter]::GetBytes([uint16]$header.Length) + [Text.Encoding]::ASCII.GetBytes($header) + [byte[]]::new(1568))
-$stream.Write($npy, 0, $npy.Length); $stream.Dispose(); $zip.Dispose()
+New-AbsurdNpz -Path $npz
 
 $cases = [ordered]@{
     'model whose weights inflate to 512 MB' = "Import-MnistModel '$bomb'"
