@@ -29,6 +29,12 @@ change off. The random changes come from the model's generator, so -Seed still r
 row records the ranges its epoch used (Augmentation; the Augmented column), as does the model file, and the model's
 Augmentation shows those of its last augmented epoch.
 
+-Precision BFloat16 trains with mixed precision, as PyTorch's autocast does on the CPU: the matrix products and
+convolutions run in bfloat16 (accumulated in float32) while the weights, the optimizer, the loss and every prediction
+stay float32. It is refused on processors without AVX512-BF16 or AMX-BF16, where it would be slower. Each History row
+records it (Precision). Measured on this module's bench machine: the notebook's epoch about 20% shorter, the same
+test accuracy.
+
 A stopped training changes nothing it did not finish: Ctrl+C (or Stop() on a PowerShell instance), -MaxDuration
 running out mid-epoch, or an error leave the model exactly as after its last completed epoch (weights, optimizer
 state, random generator and History agree), and a warning says where it stopped.
@@ -53,8 +59,9 @@ state, random generator and History agree), and a warning says where it stopped.
         AugmentShift    = 'With -Augment: the largest shift in pixels, each direction drawn apart, 0 to 14 (default 2; MNIST digits have a 4-pixel margin).'
         AugmentScale    = 'With -Augment: the zoom range: a factor drawn from 1 - value to 1 + value, value 0 to 0.5 (default 0.1).'
         AugmentShear    = 'With -Augment: the largest horizontal shear, in degrees either way, 0 to 45 (default 10).'
+        Precision       = 'The number format of the products: Float32 (default) or BFloat16 (mixed precision; needs a CPU with AVX512-BF16 or AMX-BF16, else PrecisionNotSupported).'
     }
-    Defaults    = @{ BatchSize = 'The model''s own (128; 256 for FastCnn)'; ThreadCount = 'The number of processors'; Seed = 'A random seed, recorded on the model'; Monitor = 'val_loss'; MaxDuration = 'None'; AugmentRotation = '10'; AugmentShift = '2'; AugmentScale = '0.1'; AugmentShear = '10' }
+    Defaults    = @{ BatchSize = 'The model''s own (128; 256 for FastCnn)'; ThreadCount = 'The number of processors'; Seed = 'A random seed, recorded on the model'; Monitor = 'val_loss'; MaxDuration = 'None'; AugmentRotation = '10'; AugmentShift = '2'; AugmentScale = '0.1'; AugmentShear = '10'; Precision = 'Float32' }
     Inputs      = @('Mnist.Core.Data.MnistDataset: the data to train on.', 'Mnist.Core.Modeling.MnistModel: a model to train further (with -Data).')
     Outputs     = @('Mnist.Core.Modeling.MnistModel: the trained model, with History, TrainingData, ClassNames and Seed.')
     Examples    = @(

@@ -67,6 +67,8 @@ internal sealed record ModelMetadata
         if (History is null || History.Any(h => h is null || h.Epoch < 1 || h.Samples < 0)) return "History has a missing or impossible row";
         if (History.FirstOrDefault(h => h.Augmentation?.Problem() is not null) is { } augmented)
             return $"History epoch {augmented.Epoch}: Augmentation {augmented.Augmentation!.Problem()}";
+        if (History.FirstOrDefault(h => h.Precision is { } precision && !Enum.IsDefined(precision)) is { } unknown)
+            return $"History epoch {unknown.Epoch}: Precision {(int)unknown.Precision!.Value} is not a known number format";
         if (string.IsNullOrEmpty(WeightsSha256)) return "WeightsSha256 is missing";
         if (SchedulePlan is { } plan && (plan.StartEpoch < 0 || plan.EndEpoch < plan.StartEpoch)) return "SchedulePlan is impossible";
         if (TrainingData is { } data && data.Problem() is { } dataProblem) return $"TrainingData: {dataProblem}";

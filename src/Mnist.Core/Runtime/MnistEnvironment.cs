@@ -79,7 +79,7 @@ public sealed class MnistEnvironment
             ProcessorCount = Environment.ProcessorCount,
             Avx2 = System.Runtime.Intrinsics.X86.Avx2.IsSupported,
             Avx512 = Avx512F.IsSupported,
-            Avx512Bf16 = CpuFlag("avx512_bf16"),
+            Avx512Bf16 = CpuFeatures.HasFlag("avx512_bf16"),
             DataCache = dataCache,
             Datasets = datasets,
             ChartFonts = fonts,
@@ -98,14 +98,5 @@ public sealed class MnistEnvironment
         {
             return false;
         }
-    }
-
-    private static bool? CpuFlag(string flag)
-    {
-        if (!System.OperatingSystem.IsLinux() || !File.Exists("/proc/cpuinfo")) return null;
-        foreach (var line in File.ReadLines("/proc/cpuinfo"))
-            if (line.StartsWith("flags", StringComparison.Ordinal))
-                return line.Split(' ', ':', '\t').Contains(flag);
-        return null;
     }
 }

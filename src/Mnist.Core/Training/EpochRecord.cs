@@ -15,6 +15,9 @@ public sealed record EpochRecord
     /// <summary>The random changes the training images of this epoch had (-Augment), or null when they had none.</summary>
     public AugmentationOptions? Augmentation { get; init; }
 
+    /// <summary>The number format of this epoch's products when it was not float32 (-Precision BFloat16), else null.</summary>
+    public TrainingPrecision? Precision { get; init; }
+
     public override string ToString()
     {
         var line = $"Epoch {Epoch}: loss: {Loss:F4} - accuracy: {Accuracy:F4}";

@@ -87,7 +87,9 @@ public static class Trainer
                             var index = order.narrow(0, start, length);
                             var x = features.index_select(0, index);
                             if (augmenter is not null) x = augmenter.Apply(x);
-                            var logits = model.Network.forward(x);
+                            var logits = options.Precision == TrainingPrecision.BFloat16
+                                ? BFloat16Forward.Forward(model.Network, x)
+                                : model.Network.forward(x);
                             var loss = nn.functional.cross_entropy(logits, targets.index_select(0, index));
                             optimizer.zero_grad();
                             loss.backward();
@@ -118,6 +120,7 @@ public static class Trainer
                         Seconds = context.EpochElapsed.TotalSeconds,
                         Samples = trainCount,
                         Augmentation = options.Augmentation,
+                        Precision = options.Precision == TrainingPrecision.Float32 ? null : options.Precision,
                     };
                     model.Network.eval();
                     context.LastEpochSeconds = record.Seconds;

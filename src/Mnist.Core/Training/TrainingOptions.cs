@@ -38,6 +38,9 @@ public sealed record TrainingOptions
     /// <summary>Random affine changes of each training batch (never of validation); null for none.</summary>
     public AugmentationOptions? Augmentation { get; init; }
 
+    /// <summary>The number format of the matrix products and convolutions (bfloat16 only where the CPU has it).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
+
     public void Validate()
     {
         if (Epochs < 1) throw Invalid("Epochs", $"must be at least 1, not {Epochs}");
@@ -49,6 +52,11 @@ public sealed record TrainingOptions
         if (double.IsNaN(MinDelta) || MinDelta < 0) throw Invalid("MinDelta", $"must be 0 or more, not {MinDelta}");
         if (MaxDuration is { } limit && limit <= TimeSpan.Zero) throw Invalid("MaxDuration", $"must be positive, not {limit}");
         if (Augmentation?.Problem() is { } augmentation) throw Invalid("Augmentation", augmentation);
+        if (!Enum.IsDefined(Precision)) throw Invalid("Precision", $"must be Float32 or BFloat16, not {Precision}");
+        if (Precision == TrainingPrecision.BFloat16 && !Runtime.CpuFeatures.FastBFloat16)
+            throw new MnistException("PrecisionNotSupported", MnistErrorKind.InvalidOperation,
+                "-Precision BFloat16 needs a processor with AVX512-BF16 or AMX-BF16 (Get-MnistEnvironment shows Avx512Bf16); " +
+                "without them bfloat16 products are emulated and slower than Float32.", "Precision");
         if (Patience is not null && ValidationSplit == 0) throw Invalid("Patience", "early stopping needs a validation split");
         if (CheckpointPath is not null && ValidationSplit == 0) throw Invalid("CheckpointPath", "choosing the best model needs a validation split");
     }

@@ -89,6 +89,10 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateRange(0.0, AugmentationOptions.MaxShearDegrees)]
     public double? AugmentShear { get; set; }
 
+    /// <summary>The products' number format: Float32 (default) or BFloat16 (mixed precision, on CPUs with AVX512-BF16 or AMX).</summary>
+    [Parameter]
+    public TrainingPrecision Precision { get; set; } = TrainingPrecision.Float32;
+
     /// <summary>Do not print the per-epoch lines.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -111,7 +115,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             Classes = train.ClassCount,
         }, train.ClassNames);
         if (Model is not null && Seed is long seed) model.Reseed(seed);
-        WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize ?? model.Spec.BatchSize}, {ThreadCount} thread(s){(augmentation is null ? "" : $", augmented: {augmentation}")}.");
+        WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize ?? model.Spec.BatchSize}, {ThreadCount} thread(s){(augmentation is null ? "" : $", augmented: {augmentation}")}{(Precision == TrainingPrecision.Float32 ? "" : $", {Precision} products")}.");
 
         var options = new TrainingOptions
         {
@@ -125,6 +129,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             CheckpointPath = checkpoint,
             MaxDuration = MaxDuration,
             Augmentation = augmentation,
+            Precision = Precision,
         };
         var callbacks = new List<ITrainingCallback>
         {

@@ -48,6 +48,7 @@ internal static class ErrorAdvice
         ["InvalidModelName"] = "Give a non-empty name.",
         ["InvalidModelSpec"] = "Change the named hyperparameter; see Get-Help New-MnistModel -Parameter <name>.",
         ["InvalidSeed"] = "Give a seed of 0 or more.",
+        ["PrecisionNotSupported"] = "Train with -Precision Float32 (the default); Get-MnistEnvironment shows whether this CPU has AVX512-BF16.",
         ["InvalidTrainingOption"] = "Change the named option; see Get-Help Invoke-MnistTraining -Parameter <name>.",
         ["LabelOutOfRange"] = "Give labels from 0 to -Classes minus 1, or raise -Classes.",
         ["ModelArchitectureMismatch"] = "The file's weights belong to another architecture; export the model again or use the file it came from.",
