@@ -99,6 +99,35 @@ Describe 'Invoke-MnistTraining -Augment' {
     }
 }
 
+Describe 'Invoke-MnistTraining -Precision' {
+    It 'trains with bfloat16 products where the CPU has them (and refuses them where not), and shows it in History' {
+        if (-not (Get-MnistEnvironment).Avx512Bf16) {
+            { $data | Invoke-MnistTraining -Epochs 1 -Precision BFloat16 -Quiet } | Should -Throw -ErrorId 'PrecisionNotSupported,*'
+            return
+        }
+        $model = $data | Invoke-MnistTraining -Epochs 3 -Precision BFloat16 -Seed 4 -ThreadCount 2 -Quiet
+        $model.History | ForEach-Object { $_.Precision | Should -Be 'BFloat16' }
+        $model.History[-1].val_accuracy | Should -BeGreaterThan 0.85
+        ($model.History | Format-Table | Out-String) | Should -Match 'BFloat16'
+    }
+
+    It 'leaves History unmarked at the default Float32' {
+        $model = $data | Invoke-MnistTraining -Epochs 1 -Seed 6 -Quiet
+        $model.History[0].Precision | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a number format it does not know' {
+        { $data | Invoke-MnistTraining -Epochs 1 -Precision Float16 -Quiet } |
+            Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,*'
+    }
+
+    It 'completes the number formats' {
+        $line = 'Invoke-MnistTraining -Precision '
+        $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $names | Sort-Object | Should -Be 'BFloat16', 'Float32'
+    }
+}
+
 Describe 'The epoch lines' {
     It 'are shown by default and hidden by -InformationAction SilentlyContinue' {
         $script = "Import-Module '$ModuleManifest'; `$d = Import-MnistData -TrainCount 500 -TestCount 50; " +
