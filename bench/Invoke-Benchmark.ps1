@@ -60,6 +60,15 @@ $null = 1..20 | ForEach-Object { Get-MnistPrediction -Model $model -Pixels (, $p
 $predictCmdlet = Get-Median (1..200 | ForEach-Object { (Measure-Command { Get-MnistPrediction -Model $model -Pixels (, $pixels) }).TotalSeconds })
 $floor = [Mnist.Core.Diagnostics.ArithmeticFloorMeter]::Measure($model.Spec, $trainImages, $data.Train.Count - $trainImages, 128, $ThreadCount, [TimeSpan]::FromSeconds(3))
 
+# The notebook's MLP with -Precision BFloat16 (mixed precision), where the CPU has bfloat16 hardware.
+$bf16Epoch = $bf16Accuracy = $null
+if ((Get-MnistEnvironment).Avx512Bf16) {
+    $bf16 = $data | Invoke-MnistTraining -Model (New-MnistModel -Seed 1) -Epochs $Epochs -ThreadCount $ThreadCount -Precision BFloat16 -Quiet
+    $bf16Epoch = Get-Median ($bf16.History | Select-Object -Skip 1 | ForEach-Object Seconds)
+    $bf16Accuracy = ($bf16 | Test-MnistModel).Accuracy
+}
+$floatAccuracy = ($model | Test-MnistModel).Accuracy
+
 # FastCnn with its own defaults on all 60,000 images for 2 epochs: training seconds (History) and test accuracy.
 $fast = $data | Invoke-MnistTraining -Model (New-MnistModel -Architecture FastCnn -Seed 1) -Epochs 2 -ValidationSplit 0 -ThreadCount $ThreadCount -Quiet
 $fastSeconds = ($fast.History.Seconds | Measure-Object -Sum).Sum
@@ -107,6 +116,12 @@ $rows = @(
     Row 'ideal epoch (FLOPs / measured rate)' $floor.IdealEpochSeconds $null 's' ''
     Row 'our epoch / ideal epoch' ($epoch / $floor.IdealEpochSeconds) $null 'x' '<= 2.5x'
     Row 'our epoch / ideal at the square-product rate' ($epoch / ($floor.EpochGflop / $floor.PeakGflopPerSecond)) $null 'x' '<= 1.7x'
+    Row "MLP test accuracy after $Epochs epochs" $floatAccuracy $reference.test_accuracy '' '>= 0.97'
+    if ($bf16Epoch) {
+        Row 'epoch, -Precision BFloat16' $bf16Epoch $reference.epoch_bf16 's' ''
+        Row 'BFloat16 epoch / ideal at the square-product rate' ($bf16Epoch / ($floor.EpochGflop / $floor.PeakGflopPerSecond)) $null 'x' '<= 1.7x'
+        Row "MLP test accuracy after $Epochs epochs, BFloat16" $bf16Accuracy $reference.test_accuracy '' 'as Float32'
+    }
     Row 'FastCnn, 2 epochs on 60,000 images (train s)' $fastSeconds $reference.fast_cnn_seconds 's' '<= 0.6x'
     Row 'FastCnn, test accuracy after 2 epochs' $fastAccuracy $reference.fast_cnn_accuracy '' '>= 0.99'
     Row ("Keras CNN, epoch of {0:N0} images, batch 128" -f $CnnTrainCount) $cnnEpoch $reference.cnn_epoch 's' '<= 0.8x'

@@ -77,6 +77,24 @@ for epoch in range(epochs):
         val_accuracy = (val.argmax(1) == y[train_count:]).float().mean().item()
     epoch_times.append(time.perf_counter() - t)
 
+# The same MLP with its products in bfloat16 (autocast), as -Precision BFloat16 trains it: epoch time only.
+bf16_times = []
+if hasattr(torch, "autocast"):
+    net_bf16 = model()
+    optimizer = torch.optim.Adam(net_bf16.parameters(), lr=0.001)
+    for epoch in range(2):
+        t = time.perf_counter()
+        net_bf16.train()
+        order = torch.randperm(train_count)
+        for start in range(0, train_count, 128):
+            index = order[start:start + 128]
+            with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+                loss = loss_fn(net_bf16(x[index]).float(), y[index])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        bf16_times.append(time.perf_counter() - t)
+
 eval_times = []
 for _ in range(3):
     t = time.perf_counter()
@@ -164,6 +182,7 @@ print(json.dumps({
     "load": statistics.median(load_times),
     "epoch": statistics.median(epoch_times[1:] if len(epoch_times) > 1 else epoch_times),
     "epochs": epoch_times,
+    "epoch_bf16": bf16_times[-1] if bf16_times else None,
     "val_accuracy": val_accuracy,
     "evaluate": statistics.median(eval_times),
     "test_accuracy": correct / len(xt),
