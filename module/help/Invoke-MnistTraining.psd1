@@ -86,6 +86,12 @@ $model.History | Format-Table
 $model.Augmentation
 '@; Remarks = 'Trains with augmentation: each training image is rotated up to 15 degrees, shifted up to 3 pixels, zoomed by 0.9 to 1.1 and sheared up to 10 degrees, drawn anew per batch. History marks the epochs as augmented and the model shows the ranges it was trained with.' }
         @{ Code = @'
+if ((Get-MnistEnvironment).Avx512Bf16) {
+    $model = Import-MnistData -TrainCount 3000 -TestCount 500 | Invoke-MnistTraining -Epochs 2 -Precision BFloat16 -Seed 1 -Quiet
+    $model.History | Format-Table Epoch, loss, val_accuracy, Seconds, Precision
+}
+'@; Remarks = 'Trains with mixed precision (bfloat16 products, float32 weights) where the processor has bfloat16 hardware; History shows BFloat16 for each epoch. Elsewhere -Precision BFloat16 stops with PrecisionNotSupported.' }
+        @{ Code = @'
 $data = Import-MnistData -TrainCount 3000 -TestCount 500
 $manifest = Join-Path (Get-Module Mnist).ModuleBase Mnist.psd1
 1, 2 | ForEach-Object -Parallel {
