@@ -101,8 +101,8 @@ public class DigitPreprocessorTests
     {
         var thick = Page(40, 100, new PixelRect(5, 5, 30, 90), paper: 0, pen: 255);
         Assert.InRange(StrokeWidth.Estimate(thick), 20, 26);      // 2 * area / edge pixels of a 30x90 bar: 22.9
-        var thinned = StrokeWidth.Normalise(thick, 10);
-        Assert.Equal((18, 78), (thinned.Width, thinned.Height));  // 6 pixels off every side
+        var thinned = StrokeWidth.Normalise(thick, 10);            // towards 1.4 * 10: 4 pixels off every side
+        Assert.Equal((22, 82), (thinned.Width, thinned.Height));
         var thin = Page(10, 100, new PixelRect(4, 5, 1, 90), paper: 0, pen: 255);
         var thickened = StrokeWidth.Normalise(thin, 8);
         Assert.InRange(StrokeWidth.Estimate(thickened), 5, 11);
@@ -174,19 +174,7 @@ public class DigitPreprocessorTests
         {
             var digit = new GrayImage(split.ImagePixels(i).ToArray(), 28, 28);
             var prepared = DigitPreprocessor.Prepare(digit)!;
-            if (prepared is null)
-            {
-                var bg = PaperBackground.Estimate(digit);
-                var ink = InkMap.FromBackground(digit, bg);
-                Console.WriteLine($"{i}: null; bg {bg.Pixels.Min()}-{bg.Pixels.Max()} ink sum {ink.Pixels.Sum(p => p)} noise {InkMap.NoiseLevel(ink)} thresholds {InkMap.Thresholds(ink)}");
-                continue;
-            }
             if (prepared.Pixels.Zip(digit.Pixels, (a, b) => Math.Abs(a - b)).Max() <= 2) unchanged++;
-            else if (Environment.GetEnvironmentVariable("MNIST_DEBUG") == "1")
-            {
-                var isolated = DigitPreprocessor.IsolateDigit(digit)!;
-                Console.WriteLine($"{i}: isolate diff {isolated.Pixels.Zip(digit.Pixels, (a, b) => Math.Abs(a - b)).Max()} sum {isolated.Pixels.Sum(p => p)} vs {digit.Pixels.Sum(p => p)} width {StrokeWidth.Estimate(digit):F2} prepared diff {prepared.Pixels.Zip(digit.Pixels, (a, b) => Math.Abs(a - b)).Max()}");
-            }
         }
         Assert.True(unchanged >= 80, $"{unchanged} of 100 digits came back unchanged");
     }

@@ -91,30 +91,24 @@ public static class InkComponents
         {
             int i = stack.Pop();
             int x = i % ink.Width, y = i / ink.Width;
-            foreach (var n in Neighbours(x, y, ink.Width, ink.Height))
-            {
-                if (mask[n] || ink.Pixels[n] <= low) continue;
-                mask[n] = true;
-                stack.Push(n);
-            }
+            for (int ny = Math.Max(0, y - 1); ny <= Math.Min(ink.Height - 1, y + 1); ny++)
+                for (int nx = Math.Max(0, x - 1); nx <= Math.Min(ink.Width - 1, x + 1); nx++)
+                {
+                    int n = ny * ink.Width + nx;
+                    if (mask[n] || ink.Pixels[n] <= low) continue;
+                    mask[n] = true;
+                    stack.Push(n);
+                }
         }
         var rim = (bool[])mask.Clone();
-        for (int i = 0; i < mask.Length; i++)
-        {
-            if (!mask[i]) continue;
-            foreach (var n in Neighbours(i % ink.Width, i / ink.Width, ink.Width, ink.Height)) rim[n] = true;
-        }
-        return rim;
-    }
-
-    private static IEnumerable<int> Neighbours(int x, int y, int width, int height)
-    {
-        for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++)
+        for (int y = 0; y < ink.Height; y++)
+            for (int x = 0; x < ink.Width; x++)
             {
-                int nx = x + dx, ny = y + dy;
-                if ((dx != 0 || dy != 0) && nx >= 0 && ny >= 0 && nx < width && ny < height) yield return ny * width + nx;
+                if (!mask[y * ink.Width + x]) continue;
+                for (int ny = Math.Max(0, y - 1); ny <= Math.Min(ink.Height - 1, y + 1); ny++)
+                    for (int nx = Math.Max(0, x - 1); nx <= Math.Min(ink.Width - 1, x + 1); nx++) rim[ny * ink.Width + nx] = true;
             }
+        return rim;
     }
 
     /// <summary>The distance between two boxes (0 when they touch or overlap).</summary>

@@ -67,13 +67,9 @@ public static class PaperBackground
     private static double[] Powers(double x, double y) =>
         [1, x, y, x * x, x * y, y * y, x * x * x, x * x * y, x * y * y, y * y * y];
 
-    private static double Evaluate(double[] coefficients, double x, double y)
-    {
-        var powers = Powers(x, y);
-        double sum = 0;
-        for (int i = 0; i < Terms; i++) sum += coefficients[i] * powers[i];
-        return sum;
-    }
+    private static double Evaluate(double[] c, double x, double y) =>
+        c[0] + c[1] * x + c[2] * y + c[3] * x * x + c[4] * x * y + c[5] * y * y
+        + c[6] * x * x * x + c[7] * x * x * y + c[8] * x * y * y + c[9] * y * y * y;
 
     /// <summary>Least squares over the included cells (normal equations, with a little ridge so few cells still solve).</summary>
     private static double[] Fit(List<Cell> cells, bool[] included)
