@@ -47,7 +47,17 @@ $folder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPat
 
 if (-not $PSCmdlet.ShouldProcess($folder, "Write $Count MNIST test pictures (seed $Seed)")) { return }
 $test = (Import-MnistData -TestCount $Count).Test
-$entries = [Mnist.Core.Imaging.Pictures.PictureSet]::Write($test, $folder, $Count, $Seed, $Force.IsPresent, $null, [Threading.CancellationToken]::None)
+try {
+    $entries = [Mnist.Core.Imaging.Pictures.PictureSet]::Write($test, $folder, $Count, $Seed, $Force.IsPresent, $null, [Threading.CancellationToken]::None)
+} catch {
+    # The core's errors keep their id (FileExists, PictureCountOutOfRange, ...) as the module's cmdlets do.
+    $problem = $_.Exception.InnerException
+    if ($problem -isnot [Mnist.Core.MnistException]) { throw }
+    $category = switch ($problem.Kind) {
+        'AlreadyExists' { 'ResourceExists' } 'NotFound' { 'ObjectNotFound' } 'PermissionDenied' { 'PermissionDenied' } default { 'InvalidArgument' }
+    }
+    $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($problem, $problem.ErrorId, $category, $problem.Target))
+}
 foreach ($entry in $entries) {
     [pscustomobject]@{
         FullName = Join-Path $folder $entry.File
