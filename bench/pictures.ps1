@@ -74,17 +74,15 @@ $results = foreach ($spec in $models) {
     $predicted = @{}
     Get-MnistPrediction -Model $trained -LiteralPath $pictures.FullName -ErrorAction SilentlyContinue | ForEach-Object { $predicted[$_.File] = $_.Predicted }
     $predictSeconds = $clock.Elapsed.TotalSeconds
-    $right = foreach ($picture in $pictures) { $predicted[$picture.FullName] -eq $picture.Label }
+    $right = foreach ($picture in $pictures) { [pscustomobject]@{ Kind = $picture.Kind; Right = $predicted[$picture.FullName] -eq $picture.Label } }
     [pscustomobject]@{
         Spec      = $spec
         Epochs    = @($trained.History).Count
         Seconds   = ($trained.History | Measure-Object Seconds -Sum).Sum
         Test      = $test.Accuracy
-        Pictures  = @($right | Where-Object { $_ }).Count / $pictures.Count
-        PerKind   = $pictures | Group-Object Kind | ForEach-Object {
-            $kind = $_.Name
-            $indexes = $_.Group.Index
-            [pscustomobject]@{ Kind = $kind; Accuracy = @($indexes | Where-Object { $right[$_] }).Count / $indexes.Count }
+        Pictures  = @($right | Where-Object Right).Count / $pictures.Count
+        PerKind   = $right | Group-Object Kind | ForEach-Object {
+            [pscustomobject]@{ Kind = $_.Name; Accuracy = @($_.Group | Where-Object Right).Count / $_.Count }
         }
         Predict   = $predictSeconds
     }
