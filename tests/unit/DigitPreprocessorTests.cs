@@ -78,6 +78,15 @@ public class DigitPreprocessorTests
     }
 
     [Fact]
+    public void A_picture_mostly_covered_by_ink_still_has_a_digit()
+    {
+        // A chart of a blank sample: a black square filling two thirds of a white picture.
+        var prepared = DigitPreprocessor.Prepare(Page(90, 90, new PixelRect(15, 15, 60, 60)));
+        Assert.NotNull(prepared);
+        Assert.Equal(255, prepared!.Pixels.Max());
+    }
+
+    [Fact]
     public void Specks_and_a_far_blot_are_dropped_and_a_piece_close_to_the_digit_is_kept()
     {
         var ink = new byte[100 * 100];

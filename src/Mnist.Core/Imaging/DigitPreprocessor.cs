@@ -38,8 +38,9 @@ public static class DigitPreprocessor
     /// </summary>
     public static GrayImage? IsolateDigit(GrayImage image)
     {
-        var ink = InkMap.FromBackground(image, PaperBackground.Estimate(image));
-        var levels = InkMap.Thresholds(ink);
+        var background = PaperBackground.Estimate(image);
+        var ink = InkMap.FromBackground(image, background);
+        var levels = InkMap.Thresholds(ink, InkMap.NoiseLevel(image, background));
         if (levels is null) return null;
         var (labels, components) = InkComponents.Find(ink, levels.Value.High);
         var chosen = InkComponents.SelectDigit(components);

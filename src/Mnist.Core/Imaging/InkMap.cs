@@ -39,25 +39,34 @@ public static class InkMap
     }
 
     /// <summary>
-    /// The standard deviation of the paper's noise in an ink map. Where there is no ink, half the noise is cut off at
-    /// 0 and the other half is half-normal; ink covers less than a third of a picture, so the 65th percentile of all
-    /// pixels is still noise, and lies 0.385 standard deviations above the paper.
+    /// The standard deviation of the picture's noise, in ink-map units: from the median difference between
+    /// horizontally neighbouring pixels (paper and the inside of strokes are flat, so most neighbours differ by noise
+    /// alone, however much of the picture the ink covers), scaled by the room the paper leaves for ink.
     /// </summary>
-    public static double NoiseLevel(GrayImage ink)
+    public static double NoiseLevel(GrayImage image, GrayImage background)
     {
-        var sorted = (byte[])ink.Pixels.Clone();
-        Array.Sort(sorted);
-        return Math.Max(1, sorted[(int)(sorted.Length * 0.65)] / 0.385);
+        var counts = new int[256];
+        int pairs = 0;
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 1; x < image.Width; x++) { counts[Math.Abs(image[x, y] - image[x - 1, y])]++; pairs++; }
+        int seen = 0, median = 0;
+        while (median < 255 && (seen += counts[median]) <= pairs / 2) median++;
+        double noise = 1.4826 * median / Math.Sqrt(2);
+        var levels = (byte[])background.Pixels.Clone();
+        Array.Sort(levels);
+        int paper = levels[levels.Length / 2];
+        double room = Math.Max(32, Math.Max(paper, 255 - paper));
+        return Math.Max(1, noise * 255 / room);
     }
 
     /// <summary>
-    /// The level a pixel must pass to start a stroke (High) and to continue one (Low): well above the noise, and a
+    /// The level a pixel must pass to start a stroke (High) and to continue one (Low): well above the noise (see
+    /// <see cref="NoiseLevel"/>), and a
     /// share of the strongest ink (taken over 3x3 means, so one bright speck or noisy pixel does not set it). Null
     /// when nothing stands out from the noise: a blank picture.
     /// </summary>
-    public static (byte High, byte Low)? Thresholds(GrayImage ink)
+    public static (byte High, byte Low)? Thresholds(GrayImage ink, double noise)
     {
-        double noise = NoiseLevel(ink);
         double peak = PeakOfMeans(ink);
         if (peak < Math.Max(MinimumContrast, 3 * noise)) return null;
         double high = Math.Max(Math.Max(4 * noise, 0.35 * peak), MinimumContrast);
