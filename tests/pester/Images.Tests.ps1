@@ -110,3 +110,47 @@ Describe 'Get-MnistPrediction on bad picture files' {
             Should -Throw -ErrorId 'ImageUnreadable,*'
     }
 }
+
+Describe 'tools/New-PictureSet.ps1' {
+    BeforeAll {
+        $tool = Resolve-Path "$PSScriptRoot/../../tools/New-PictureSet.ps1"
+        $folder = Join-Path (New-TestFolder) 'set'
+    }
+
+    It 'writes pictures of test digits with their true labels, which a model reads through -LiteralPath' {
+        $pictures = & $tool -OutputPath $folder -Count 13 -Seed 3 -ModuleManifest $ModuleManifest
+        $pictures.Count | Should -Be 13
+        @($pictures.Kind | Select-Object -Unique).Count | Should -Be 13
+        $manifest = Import-Csv "$folder/labels.csv"
+        $manifest.Label | Should -Be ($pictures.Label | ForEach-Object { "$_" })
+        $test = Import-MnistData -TestCount 13
+        $pictures.Label | Should -Be $test.Test.Labels
+        $pictures[0].FullName | Should -BeLike '*00000-Clean-7.*'
+        $predictions = Get-MnistPrediction -Model (New-MnistModel -Seed 1) -LiteralPath $pictures.FullName
+        $predictions.Count | Should -Be 13
+    }
+
+    It 'writes byte-identical files for the same seed' {
+        $again = Join-Path (New-TestFolder) 'set'
+        $null = & $tool -OutputPath $again -Count 13 -Seed 3 -ModuleManifest $ModuleManifest
+        (Get-ChildItem $again | Get-FileHash).Hash | Should -Be (Get-ChildItem $folder | Get-FileHash).Hash
+    }
+
+    It 'refuses to replace a set without -Force, and replaces it with -Force' {
+        { & $tool -OutputPath $folder -Count 13 -Seed 4 -ModuleManifest $ModuleManifest } | Should -Throw -ErrorId 'FileExists*'
+        $before = (Get-FileHash "$folder/00001-Noise-2.*").Hash
+        $null = & $tool -OutputPath $folder -Count 13 -Seed 4 -ModuleManifest $ModuleManifest -Force
+        (Get-FileHash "$folder/00001-Noise-2.*").Hash | Should -Not -Be $before
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $none = Join-Path (New-TestFolder) 'whatif'
+        & $tool -OutputPath $none -Count 2 -ModuleManifest $ModuleManifest -WhatIf
+        Test-Path $none | Should -BeFalse
+    }
+
+    It 'refuses a count of <Count>' -ForEach @(@{ Count = 0 }, @{ Count = 10001 }) {
+        { & $tool -OutputPath $folder -Count $Count -ModuleManifest $ModuleManifest } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+    }
+}

@@ -3,6 +3,9 @@ namespace Mnist.Core.Imaging;
 /// <summary>
 /// Prepares a picture of a digit the way MNIST's digits were made: ink bright on black, cropped to the ink, scaled to
 /// fit a 20x20 box keeping the aspect ratio, and placed in a 28x28 field with its centre of mass at the centre.
+/// Pictures from scanners and phones are first freed of what MNIST's digits never had: uneven paper and light
+/// (<see cref="PaperBackground"/>), noise, specks and shadows apart from the digit (<see cref="InkMap"/>,
+/// <see cref="InkComponents"/>), and strokes much thicker or thinner than MNIST's (<see cref="StrokeWidth"/>).
 /// Each step is a pure function over a <see cref="GrayImage"/>.
 /// </summary>
 public static class DigitPreprocessor
@@ -10,43 +13,68 @@ public static class DigitPreprocessor
     public const int FieldSize = 28;
     public const int BoxSize = 20;
 
-    /// <summary>Pixels at or below this level (after <see cref="ToInk"/>) count as background when cropping.</summary>
-    public const byte InkThreshold = 32;
+    /// <summary>
+    /// The digit is cropped to pixels above this level: its faint rim stays inside the crop but does not widen it
+    /// (on a small picture one pixel of rim on each side shrinks the digit by a tenth).
+    /// </summary>
+    public const byte CropThreshold = 32;
 
-    /// <summary>The whole chain; null when the picture holds no ink at all.</summary>
-    public static GrayImage? Prepare(GrayImage image, byte threshold = InkThreshold)
+    /// <summary>The whole chain; null when nothing in the picture stands out from the paper.</summary>
+    public static GrayImage? Prepare(GrayImage image)
     {
-        var ink = ToInk(image);
-        var bounds = InkBounds(ink, threshold);
+        var digit = IsolateDigit(image);
+        if (digit is null) return null;
+        var bounds = InkBounds(digit, CropThreshold) ?? InkBounds(digit, 0);
         if (bounds is null) return null;
-        return PlaceByCenterOfMass(ScaleToFit(Crop(ink, bounds.Value)));
+        var cropped = Crop(digit, bounds.Value);
+        var strokes = StrokeWidth.Normalise(cropped, StrokeWidth.Mnist * Math.Max(cropped.Width, cropped.Height) / BoxSize);
+        return PlaceByCenterOfMass(ScaleToFit(strokes));
     }
 
     /// <summary>
-    /// Ink becomes bright on a black background, as in MNIST: inverted when the border is mostly light, then stretched
-    /// so the background level is 0 and the darkest ink 255 (a grey JPEG background or a pencil stroke still fits).
+    /// The digit alone as bright ink on black, full size: the ink measured against the estimated paper, the patches
+    /// that make the digit kept with their faint edges, everything else black, and the strokes' own level stretched
+    /// to 255. Null when nothing stands out from the paper's noise.
     /// </summary>
-    public static GrayImage ToInk(GrayImage image)
+    public static GrayImage? IsolateDigit(GrayImage image)
     {
-        byte background = BorderMedian(image);
-        bool invert = background > 127;
-        int bg = invert ? 255 - background : background;
-        int peak = 0;
-        foreach (var p in image.Pixels) peak = Math.Max(peak, invert ? 255 - p : p);
-        var result = new byte[image.Pixels.Length];
-        if (peak > bg)
+        var background = PaperBackground.Estimate(image);
+        var ink = InkMap.FromBackground(image, background);
+        var levels = InkMap.Thresholds(ink, InkMap.NoiseLevel(image, background));
+        if (levels is null) return null;
+        var (labels, components) = InkComponents.Find(ink, levels.Value.High);
+        var chosen = InkComponents.SelectDigit(components);
+        var mask = InkComponents.Grow(ink, labels, chosen, levels.Value.Low);
+        return Stretch(ink, mask, StrokeLevel(ink, labels, chosen));
+    }
+
+    /// <summary>The level of the strokes' body: the 90th percentile of the chosen patches' pixels.</summary>
+    public static byte StrokeLevel(GrayImage ink, int[] labels, IReadOnlySet<int> chosen)
+    {
+        var counts = new int[256];
+        int total = 0;
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] != 0 && chosen.Contains(labels[i])) { counts[ink.Pixels[i]]++; total++; }
+        int seen = 0;
+        for (int level = 0; level < 256; level++)
         {
-            for (int i = 0; i < result.Length; i++)
-            {
-                int v = invert ? 255 - image.Pixels[i] : image.Pixels[i];
-                result[i] = (byte)Math.Clamp((int)Math.Round((v - bg) * 255.0 / (peak - bg)), 0, 255);
-            }
+            seen += counts[level];
+            if (seen >= total * 0.9) return (byte)Math.Max(1, level);
         }
-        return new GrayImage(result, image.Width, image.Height);
+        return 255;
+    }
+
+    /// <summary>The pixels inside <paramref name="mask"/> scaled so <paramref name="level"/> becomes 255; the rest black.</summary>
+    public static GrayImage Stretch(GrayImage ink, bool[] mask, byte level)
+    {
+        var result = new byte[ink.Pixels.Length];
+        for (int i = 0; i < result.Length; i++)
+            if (mask[i]) result[i] = (byte)Math.Min(255, (int)Math.Round(ink.Pixels[i] * 255.0 / level));
+        return new GrayImage(result, ink.Width, ink.Height);
     }
 
     /// <summary>The smallest rectangle holding every pixel brighter than the threshold; null if none is.</summary>
-    public static PixelRect? InkBounds(GrayImage ink, byte threshold = InkThreshold)
+    public static PixelRect? InkBounds(GrayImage ink, byte threshold = 0)
     {
         int left = ink.Width, top = ink.Height, right = -1, bottom = -1;
         for (int y = 0; y < ink.Height; y++)
@@ -115,23 +143,6 @@ public static class DigitPreprocessor
                 if (fx >= 0 && fx < size && fy >= 0 && fy < size) result[fy * size + fx] = image[x, y];
             }
         return new GrayImage(result, size, size);
-    }
-
-    private static byte BorderMedian(GrayImage image)
-    {
-        var border = new List<byte>();
-        for (int x = 0; x < image.Width; x++)
-        {
-            border.Add(image[x, 0]);
-            border.Add(image[x, image.Height - 1]);
-        }
-        for (int y = 1; y < image.Height - 1; y++)
-        {
-            border.Add(image[0, y]);
-            border.Add(image[image.Width - 1, y]);
-        }
-        border.Sort();
-        return border[border.Count / 2];
     }
 
     private static byte AreaMean(GrayImage image, double x0, double x1, double y0, double y1)

@@ -77,6 +77,8 @@ internal static class ErrorAdvice
         ["OnnxModelForeign"] = "Import-MnistModel reads only ONNX files this module wrote; serve other ONNX models with ONNX Runtime.",
         ["PathIsFolder"] = "Give a file name, not a folder.",
         ["PathWildcardNotUnique"] = "Narrow the wildcard to one item, or use -LiteralPath.",
+        ["PictureCountOutOfRange"] = "Give -Count from 1 to the number of test digits (10,000 for MNIST).",
+        ["PictureSourceNotDigits"] = "Make the picture set from 28x28 digits (MNIST's test split).",
         ["PixelCountMismatch"] = "Give 784 values (28x28) per image.",
         ["PredictionHasNoPixels"] = "Draw predictions of samples or pictures, which carry their pixels.",
         ["PyTorchArchitectureInvalid"] = "Export the model again with -Format PyTorch, or restore the .json written beside the .pt file.",

@@ -1,0 +1,121 @@
+namespace Mnist.Core.Imaging;
+
+/// <summary>
+/// Estimates the paper under a digit as a smooth surface, so a gradient of light, dark corners or a grey page can be
+/// taken away before the ink is looked for. The picture is cut into cells; each cell's median is the paper there
+/// unless ink covers most of it; a cubic surface in x and y is fitted first to the cells along the picture's edge
+/// (mostly paper, even where a digit fills the middle), then to every cell near the fit, leaving out the cells far
+/// from it (the ink). A cubic follows a lamp's gradient and a lens's vignetting; it cannot follow a sharp shadow.
+/// </summary>
+public static class PaperBackground
+{
+    /// <summary>Cells along the longer side of the picture.</summary>
+    public const int CellsPerSide = 24;
+
+    private const int Terms = 10;
+
+    /// <summary>The paper's level at every pixel.</summary>
+    public static GrayImage Estimate(GrayImage image)
+    {
+        var cells = CellMedians(image);
+        var included = cells.Select(c => c.OnEdge).ToArray();
+        double[] coefficients = Fit(cells, included);
+        for (int round = 0; round < 4; round++)
+        {
+            var residuals = cells.Select(c => c.Level - Evaluate(coefficients, c.X, c.Y)).ToArray();
+            double spread = 1.4826 * Median(residuals.Where((_, i) => included[i]).Select(Math.Abs).ToArray());
+            double limit = Math.Max(3 * spread, 4);
+            var next = residuals.Select(r => Math.Abs(r) <= limit).ToArray();
+            if (next.Count(x => x) < Terms * 2) break;
+            included = next;
+            coefficients = Fit(cells, included);
+        }
+        var result = new byte[image.Pixels.Length];
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+            {
+                var (nx, ny) = Normalised(x + 0.5, y + 0.5, image.Width, image.Height);
+                result[y * image.Width + x] = (byte)Math.Clamp((int)Math.Round(Evaluate(coefficients, nx, ny)), 0, 255);
+            }
+        return new GrayImage(result, image.Width, image.Height);
+    }
+
+    private readonly record struct Cell(double X, double Y, double Level, bool OnEdge);
+
+    private static List<Cell> CellMedians(GrayImage image)
+    {
+        int size = Math.Max(2, (int)Math.Ceiling(Math.Max(image.Width, image.Height) / (double)CellsPerSide));
+        var cells = new List<Cell>();
+        var values = new List<byte>(size * size);
+        for (int top = 0; top < image.Height; top += size)
+            for (int left = 0; left < image.Width; left += size)
+            {
+                values.Clear();
+                int bottom = Math.Min(image.Height, top + size), right = Math.Min(image.Width, left + size);
+                for (int y = top; y < bottom; y++)
+                    for (int x = left; x < right; x++) values.Add(image[x, y]);
+                values.Sort();
+                var (nx, ny) = Normalised((left + right) / 2.0, (top + bottom) / 2.0, image.Width, image.Height);
+                cells.Add(new Cell(nx, ny, values[values.Count / 2], left == 0 || top == 0 || right == image.Width || bottom == image.Height));
+            }
+        return cells;
+    }
+
+    private static (double X, double Y) Normalised(double x, double y, int width, int height) =>
+        (2 * x / width - 1, 2 * y / height - 1);
+
+    private static double[] Powers(double x, double y) =>
+        [1, x, y, x * x, x * y, y * y, x * x * x, x * x * y, x * y * y, y * y * y];
+
+    private static double Evaluate(double[] c, double x, double y) =>
+        c[0] + c[1] * x + c[2] * y + c[3] * x * x + c[4] * x * y + c[5] * y * y
+        + c[6] * x * x * x + c[7] * x * x * y + c[8] * x * y * y + c[9] * y * y * y;
+
+    /// <summary>Least squares over the included cells (normal equations, with a little ridge so few cells still solve).</summary>
+    private static double[] Fit(List<Cell> cells, bool[] included)
+    {
+        var a = new double[Terms, Terms];
+        var b = new double[Terms];
+        for (int i = 0; i < cells.Count; i++)
+        {
+            if (!included[i]) continue;
+            var p = Powers(cells[i].X, cells[i].Y);
+            for (int r = 0; r < Terms; r++)
+            {
+                b[r] += p[r] * cells[i].Level;
+                for (int c = 0; c < Terms; c++) a[r, c] += p[r] * p[c];
+            }
+        }
+        for (int r = 0; r < Terms; r++) a[r, r] += 1e-6 + (r == 0 ? 0 : 1e-3);
+        return Solve(a, b);
+    }
+
+    private static double[] Solve(double[,] a, double[] b)
+    {
+        int n = b.Length;
+        for (int col = 0; col < n; col++)
+        {
+            int pivot = col;
+            for (int r = col + 1; r < n; r++) if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
+            for (int c = 0; c < n; c++) (a[col, c], a[pivot, c]) = (a[pivot, c], a[col, c]);
+            (b[col], b[pivot]) = (b[pivot], b[col]);
+            for (int r = 0; r < n; r++)
+            {
+                if (r == col || a[col, col] == 0) continue;
+                double factor = a[r, col] / a[col, col];
+                for (int c = col; c < n; c++) a[r, c] -= factor * a[col, c];
+                b[r] -= factor * b[col];
+            }
+        }
+        var x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = a[i, i] == 0 ? 0 : b[i] / a[i, i];
+        return x;
+    }
+
+    private static double Median(double[] values)
+    {
+        if (values.Length == 0) return 0;
+        Array.Sort(values);
+        return values[values.Length / 2];
+    }
+}
