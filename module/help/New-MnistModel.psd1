@@ -18,7 +18,6 @@ two models trained at the same time do not disturb each other's randomness.
         HiddenUnits  = 'Units of each hidden dense layer, 1 to 65536 each, up to 16 layers. Defaults to 512 (one layer) for Mlp, 128 for Cnn.'
         Dropout      = 'Dropout rate after each hidden layer, 0 to 0.95: one rate for all layers, or one per layer. Defaults to 0.2 for Mlp; 0.25 and 0.5 for Cnn.'
         Activation   = 'The hidden layers'' activation: Relu, Tanh, Sigmoid, Gelu, Elu or LeakyRelu.'
-        BatchNorm    = 'Cnn only: batch normalisation (BatchNormalization, moving statistics at prediction) after each convolution''s ReLU. On by default for the CNN; -BatchNorm:$false builds the plain Keras CNN. Refused for the other architectures.'
         Optimizer    = 'Adam, AdamW, Sgd or RmsProp. Defaults to the architecture''s own (Adam for all three).'
         Betas        = 'Adam''s and AdamW''s two decay rates (beta1, beta2), each 0 to 0.9999: -Betas 0.9, 0.999. Defaults to 0.9 and 0.999, or 0.7 and 0.9 for FastCnn.'
         BatchSize    = 'The batch size Invoke-MnistTraining uses for this model when it is not given -BatchSize, 1 to 65536. Defaults to 128, or 256 for FastCnn.'

@@ -24,12 +24,6 @@ public sealed record ModelSpec
     public double[] Dropout { get; init; } = { 0.2 };
 
     public Activation Activation { get; init; } = Activation.Relu;
-
-    /// <summary>
-    /// CNN only: batch normalisation after each convolution's activation. Off unless set, so a model file written
-    /// before it existed builds the network it was trained as.
-    /// </summary>
-    public bool BatchNorm { get; init; }
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     public double LearningRate { get; init; } = 0.001;
     public double Momentum { get; init; } = 0.9;
@@ -62,8 +56,8 @@ public sealed record ModelSpec
     {
         Architecture.Cnn => new ModelSpec
         {
-            Architecture = Architecture.Cnn, HiddenUnits = new[] { 128 }, Dropout = new[] { 0.25, 0.5 }, BatchNorm = true,
-            Schedule = LearningRateSchedule.OneCycle, LearningRate = 0.005,
+            Architecture = Architecture.Cnn, HiddenUnits = new[] { 128 }, Dropout = new[] { 0.25, 0.5 }, Schedule = LearningRateSchedule.Cosine,
+            LearningRate = 0.002,
         },
         Architecture.FastCnn => new ModelSpec
         {
@@ -91,7 +85,6 @@ public sealed record ModelSpec
         if (!Enum.IsDefined(Schedule)) throw Invalid("Schedule", $"{(int)Schedule} is not a learning-rate schedule");
         if (HiddenUnits is null) throw Invalid("HiddenUnits", "it is missing");
         if (Dropout is null) throw Invalid("Dropout", "it is missing");
-        if (BatchNorm && Architecture != Architecture.Cnn) throw Invalid("BatchNorm", $"only the CNN has batch normalisation, not {Architecture}");
         if (Architecture != Architecture.Cnn && (HiddenUnits.Length == 0 || HiddenUnits.Any(u => u <= 0)))
             throw Invalid("HiddenUnits", "every hidden layer needs at least one unit");
         if (HiddenUnits.Length > InputLimits.MaxHiddenLayers || HiddenUnits.Any(u => u > InputLimits.MaxHiddenUnits))
@@ -140,9 +133,7 @@ public sealed record ModelSpec
                 return total + Dense(inputs, Classes);
             case Architecture.Cnn:
                 long flat = (long)((InputRows - 4) / 2) * ((InputColumns - 4) / 2) * 64;
-                // Batch norm: a scale, a shift and the moving mean and variance per channel (Keras counts all four).
-                long normalisation = BatchNorm ? 4 * (32 + 64) : 0;
-                return (1 * 9 * 32 + 32) + (32 * 9 * 64 + 64) + normalisation + Dense(flat, 128) + Dense(128, Classes);
+                return (1 * 9 * 32 + 32) + (32 * 9 * 64 + 64) + Dense(flat, 128) + Dense(128, Classes);
             case Architecture.FastCnn:
                 long fastFlat = (long)(((InputRows - 4) / 2 - 2) / 2) * (((InputColumns - 4) / 2 - 2) / 2) * 32;
                 long hidden = HiddenUnits.Length > 0 ? HiddenUnits[0] : 0;

@@ -76,8 +76,6 @@ internal static class NetworkBuilder
                 rows -= 2; cols -= 2;
                 Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", nn.Sequential(conv, ActivationModule(spec.Activation)),
                     (long)channels * 9 * filters + filters);
-                if (spec.BatchNorm)
-                    Add("batch_normalization", "BatchNormalization", $"(None, {rows}, {cols}, {filters})", nn.BatchNorm2d(filters), 4L * filters);
                 channels = filters;
             }
             rows /= 2; cols /= 2;

@@ -26,10 +26,6 @@ public sealed class NewMnistModelCommand : MnistCmdlet
     [Parameter]
     public Activation Activation { get; set; } = Activation.Relu;
 
-    /// <summary>CNN only: batch normalisation after each convolution; on by default, -BatchNorm:$false for the plain Keras CNN.</summary>
-    [Parameter]
-    public SwitchParameter BatchNorm { get; set; }
-
     /// <summary>The architecture's own unless given (Adam for all three).</summary>
     [Parameter]
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
@@ -98,7 +94,6 @@ public sealed class NewMnistModelCommand : MnistCmdlet
             HiddenUnits = HiddenUnits ?? defaults.HiddenUnits,
             Dropout = Dropout ?? defaults.Dropout,
             Activation = Activation,
-            BatchNorm = MyInvocation.BoundParameters.ContainsKey(nameof(BatchNorm)) ? BatchNorm.IsPresent : defaults.BatchNorm,
             Optimizer = MyInvocation.BoundParameters.ContainsKey(nameof(Optimizer)) ? Optimizer : defaults.Optimizer,
             LearningRate = MyInvocation.BoundParameters.ContainsKey(nameof(LearningRate)) ? LearningRate : defaults.LearningRate,
             Beta1 = Betas?[0] ?? defaults.Beta1,

@@ -19,7 +19,6 @@ internal static class OnnxLayers
         [typeof(Linear)] = Gemm,
         [typeof(Conv2d)] = Conv,
         [typeof(MaxPool2d)] = MaxPool,
-        [typeof(BatchNorm2d)] = BatchNormalization,
         [typeof(Flatten)] = FlattenLayer,
         [typeof(NetworkBuilder.Reshape)] = ReshapeLayer,
         [typeof(NetworkBuilder.Normalization)] = NormalizationLayer,
@@ -71,20 +70,6 @@ internal static class OnnxLayers
             Ints("kernel_shape", pool.kernel_size), Ints("strides", pool.stride ?? pool.kernel_size),
             Ints("dilations", pool.dilation ?? new long[] { 1, 1 }), Ints("pads", padding.Concat(padding)),
             Int("ceil_mode", pool.ceil_mode ? 1 : 0));
-    }
-
-    /// <summary>Batch norm at inference: the moving statistics, not the batch's.</summary>
-    private static string BatchNormalization(NetworkLayer layer, OnnxGraph graph, string input)
-    {
-        var norm = (BatchNorm2d)layer.Module;
-        if (norm.weight is null || norm.bias is null || norm.running_mean is null || norm.running_var is null)
-            throw Unsupported("", layer, "only a batch norm with a scale, a shift and moving statistics is exported");
-        var inputs = new List<string>
-        {
-            input, Weights(graph, layer, "weight", norm.weight), Weights(graph, layer, "bias", norm.bias),
-            Weights(graph, layer, "running_mean", norm.running_mean), Weights(graph, layer, "running_var", norm.running_var),
-        };
-        return graph.Node("BatchNormalization", layer.Name, inputs, Float("epsilon", (float)norm.eps));
     }
 
     private static string FlattenLayer(NetworkLayer layer, OnnxGraph graph, string input)

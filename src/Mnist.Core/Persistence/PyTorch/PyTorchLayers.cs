@@ -34,9 +34,6 @@ internal static class PyTorchLayers
                 ["dilation"] = p.dilation ?? new long[] { 1, 1 }, ["ceil_mode"] = p.ceil_mode,
             })
             : default,
-        [typeof(BatchNorm2d)] = m => m is BatchNorm2d b
-            ? ("BatchNorm2d", new() { ["num_features"] = b.num_features, ["eps"] = b.eps, ["momentum"] = b.momentum ?? 0.1 })
-            : default,
         [typeof(Flatten)] = m => m is Flatten f ? ("Flatten", new() { ["start_dim"] = f.start_dim, ["end_dim"] = f.end_dim }) : default,
         [typeof(NetworkBuilder.Reshape)] = m => ("Unflatten", new() { ["dim"] = 1, ["unflattened_size"] = ((NetworkBuilder.Reshape)m).Shape }),
         [typeof(NetworkBuilder.Normalization)] = m => m is NetworkBuilder.Normalization n
