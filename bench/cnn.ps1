@@ -1,34 +1,48 @@
 <#
 .SYNOPSIS
-    Trains the CNN (New-MnistModel -Architecture Cnn) on full MNIST and prints its test accuracy and seconds per epoch.
+    Trains the CNN (New-MnistModel -Architecture Cnn) on full MNIST at its own defaults and prints its test accuracy
+    and seconds per epoch, for one or several seeds.
+.DESCRIPTION
+    By default exactly the recipe a user gets: New-MnistModel -Architecture Cnn -Seed S, Invoke-MnistTraining
+    -Epochs 3 with the default 10% validation split. Give -LearningRate, -Schedule, -BatchSize or -Betas to try
+    another recipe, -Augment for augmented training.
 .EXAMPLE
-    dotnet pwsh ./bench/cnn.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1
+    dotnet pwsh ./bench/cnn.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1 -Seed 1, 2, 3
+.EXAMPLE
+    dotnet pwsh ./bench/cnn.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1 -Seed 1 -Epochs 6 -Augment
 #>
 [CmdletBinding()]
 param(
     [string] $ModuleManifest = 'Mnist',
     [int] $Epochs = 3,
-    [int] $BatchSize = 64,
-    [double] $LearningRate = 0.002,
-    [ValidateSet('Constant', 'Step', 'Cosine')]
-    [string] $Schedule = 'Cosine',
-    [double] $ValidationSplit = 0,
-    [int] $TrainCount = 0,
-    [long] $Seed = 1
+    [long[]] $Seed = @(1),
+    [Nullable[int]] $BatchSize,
+    [Nullable[double]] $LearningRate,
+    [ValidateSet('Constant', 'Step', 'Cosine', 'OneCycle')]
+    [string] $Schedule,
+    [double[]] $Betas,
+    [double] $ValidationSplit = 0.1,
+    [switch] $Augment,
+    [int] $ThreadCount = [Environment]::ProcessorCount
 )
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest
 
-$data = if ($TrainCount -gt 0) { Import-MnistData -TrainCount $TrainCount } else { Import-MnistData }
-$model = New-MnistModel -Architecture Cnn -Seed $Seed -LearningRate $LearningRate -Schedule $Schedule
-$model | Out-Host
-
-$trained = $data | Invoke-MnistTraining -Model $model -Epochs $Epochs -BatchSize $BatchSize -ValidationSplit $ValidationSplit
-$trained.History | Format-Table | Out-Host
-$evaluation = $trained | Test-MnistModel
-
-$seconds = ($trained.History | Measure-Object Seconds -Average).Average
-Write-Host ("CNN: test accuracy {0:F4} after {1} epochs; {2:F1} s per epoch (threads: {3}, batch {4}, lr {5}, {6})" -f `
-    $evaluation.Accuracy, $Epochs, $seconds, [Environment]::ProcessorCount, $BatchSize, $LearningRate, $Schedule)
-[pscustomobject]@{ Accuracy = $evaluation.Accuracy; SecondsPerEpoch = $seconds; Epochs = $Epochs }
+$data = Import-MnistData
+foreach ($s in $Seed) {
+    $recipe = @{ Architecture = 'Cnn'; Seed = $s }
+    foreach ($name in 'LearningRate', 'Schedule', 'BatchSize', 'Betas') {
+        if ($PSBoundParameters.ContainsKey($name)) { $recipe[$name] = $PSBoundParameters[$name] }
+    }
+    $model = New-MnistModel @recipe
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $trained = $data | Invoke-MnistTraining -Model $model -Epochs $Epochs -ValidationSplit $ValidationSplit -Augment:$Augment -ThreadCount $ThreadCount -Quiet
+    $clock.Stop()
+    $accuracy = ($trained | Test-MnistModel).Accuracy
+    $perEpoch = ($trained.History | Measure-Object Seconds -Average).Average
+    Write-Host ("CNN seed {0}: test accuracy {1:F4} after {2} epochs{3}; {4:F0} s in all, {5:F1} s per epoch (Adam {6} betas {7}, {8}, batch {9}, {10} threads)" -f `
+        $s, $accuracy, $Epochs, $(if ($Augment) { ' with -Augment' } else { '' }), $clock.Elapsed.TotalSeconds, $perEpoch,
+        $model.LearningRate, ($model.Betas -join '/'), $model.Schedule, $model.BatchSize, $ThreadCount)
+    [pscustomobject]@{ Seed = $s; Accuracy = $accuracy; Epochs = $Epochs; Augment = [bool]$Augment; Seconds = $clock.Elapsed.TotalSeconds; SecondsPerEpoch = $perEpoch }
+}

@@ -14,17 +14,17 @@ Keras does) from the model's own random generator seeded by -Seed, so the same s
 two models trained at the same time do not disturb each other's randomness.
 '@
     Parameters  = @{
-        Architecture = 'Mlp (dense layers, the notebook''s model; Adam 0.001, batch 128), Cnn (two convolutions, max pooling, dropout 0.25 and 0.5, Dense 128; Adam 0.002, cosine schedule, batch 128) or FastCnn (conv 24 5x5 and conv 32 3x3 with max pooling, Dense 256, normalised inputs; Adam 0.01 with betas 0.7 and 0.9, one-cycle schedule, batch 256).'
+        Architecture = 'Mlp (dense layers, the notebook''s model; Adam 0.001, batch 128), Cnn (two convolutions, max pooling, dropout 0.25 and 0.5, Dense 128; Adam 0.003, one-cycle schedule, batch 64) or FastCnn (conv 24 5x5 and conv 32 3x3 with max pooling, Dense 256, normalised inputs; Adam 0.01 with betas 0.7 and 0.9, one-cycle schedule, batch 256).'
         HiddenUnits  = 'Units of each hidden dense layer, 1 to 65536 each, up to 16 layers. Defaults to 512 (one layer) for Mlp, 128 for Cnn.'
         Dropout      = 'Dropout rate after each hidden layer, 0 to 0.95: one rate for all layers, or one per layer. Defaults to 0.2 for Mlp; 0.25 and 0.5 for Cnn.'
         Activation   = 'The hidden layers'' activation: Relu, Tanh, Sigmoid, Gelu, Elu or LeakyRelu.'
         Optimizer    = 'Adam, AdamW, Sgd or RmsProp. Defaults to the architecture''s own (Adam for all three).'
         Betas        = 'Adam''s and AdamW''s two decay rates (beta1, beta2), each 0 to 0.9999: -Betas 0.9, 0.999. Defaults to 0.9 and 0.999, or 0.7 and 0.9 for FastCnn.'
-        BatchSize    = 'The batch size Invoke-MnistTraining uses for this model when it is not given -BatchSize, 1 to 65536. Defaults to 128, or 256 for FastCnn.'
-        LearningRate = 'The optimizer''s learning rate, a positive number from 1e-8 to 10. Defaults to 0.001 (the notebook''s Adam) for an MLP, 0.002 for the CNN and 0.01 for FastCnn. NaN, zero and negative values are rejected.'
+        BatchSize    = 'The batch size Invoke-MnistTraining uses for this model when it is not given -BatchSize, 1 to 65536. Defaults to 128 for an MLP, 64 for the CNN and 256 for FastCnn.'
+        LearningRate = 'The optimizer''s learning rate, a positive number from 1e-8 to 10. Defaults to 0.001 (the notebook''s Adam) for an MLP, 0.003 for the CNN and 0.01 for FastCnn. NaN, zero and negative values are rejected.'
         Momentum     = 'Momentum for Sgd, 0 to 0.999. Ignored by the other optimizers.'
         WeightDecay  = 'L2 weight decay, 0 to 1. AdamW uses 0.01 when this is 0.'
-        Schedule     = 'How the learning rate changes over the epochs: Constant, Step (multiplied by -StepGamma every -StepSize epochs) Cosine (cosine decay over the epochs of one training run) or OneCycle (per batch: up from a 25th of the rate to the rate over the first 30% of the training, then down to a 10,000th of where it began; PyTorch''s OneCycleLR without momentum cycling). Defaults to Constant for an MLP, Cosine for the CNN and OneCycle for FastCnn.'
+        Schedule     = 'How the learning rate changes over the epochs: Constant, Step (multiplied by -StepGamma every -StepSize epochs) Cosine (cosine decay over the epochs of one training run) or OneCycle (per batch: up from a 25th of the rate to the rate over the first 30% of the training, then down to a 10,000th of where it began; PyTorch''s OneCycleLR without momentum cycling). Defaults to Constant for an MLP and OneCycle for the CNN and FastCnn.'
         StepSize     = 'For -Schedule Step: epochs between rate changes, 1 to 1000.'
         StepGamma    = 'For -Schedule Step: the factor applied to the rate, 0.0001 to 1.'
         Classes      = 'Number of output classes, 2 to 1000. It must match the data the model is trained on.'
@@ -32,7 +32,7 @@ two models trained at the same time do not disturb each other's randomness.
         ClassNames   = 'What the model''s outputs mean, in label order (-ClassNames ''cat'', ''dog''), or the name of a known dataset for its classes (-ClassNames fashion-mnist). Sets -Classes to their number unless it is given. Without it the model takes the class names of the data of its first training. Predictions are named from these.'
         Name         = 'A name for the model, shown in tables, evaluations and predictions and kept in its file. By default the architecture, hidden layers and seed (mlp-512#42).'
     }
-    Defaults    = @{ Seed = 'A random seed, recorded on the model'; Betas = 'The architecture''s own (0.9, 0.999; 0.7, 0.9 for FastCnn)'; BatchSize = 'The architecture''s own (128; 256 for FastCnn)'; Optimizer = 'The architecture''s own (Adam)'; LearningRate = 'The architecture''s own (0.001, 0.002, 0.01)'; Schedule = 'The architecture''s own (Constant, Cosine, OneCycle)' }
+    Defaults    = @{ Seed = 'A random seed, recorded on the model'; Betas = 'The architecture''s own (0.9, 0.999; 0.7, 0.9 for FastCnn)'; BatchSize = 'The architecture''s own (128; 64 for the CNN; 256 for FastCnn)'; Optimizer = 'The architecture''s own (Adam)'; LearningRate = 'The architecture''s own (0.001, 0.003, 0.01)'; Schedule = 'The architecture''s own (Constant, OneCycle, OneCycle)' }
     Inputs      = @('None: New-MnistModel takes no pipeline input.')
     Outputs     = @('Mnist.Core.Modeling.MnistModel: an untrained model, shown as the Keras summary table.')
     Examples    = @(

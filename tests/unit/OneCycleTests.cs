@@ -33,7 +33,7 @@ public class OneCycleTests
     public void Each_architecture_brings_its_own_training_defaults()
     {
         Assert.Equal((128, 0.001, 0.9, 0.999, LearningRateSchedule.Constant), Defaults(Architecture.Mlp));
-        Assert.Equal((128, 0.002, 0.9, 0.999, LearningRateSchedule.Cosine), Defaults(Architecture.Cnn));
+        Assert.Equal((64, 0.003, 0.9, 0.999, LearningRateSchedule.OneCycle), Defaults(Architecture.Cnn));
         Assert.Equal((256, 0.01, 0.7, 0.9, LearningRateSchedule.OneCycle), Defaults(Architecture.FastCnn));
         static (int, double, double, double, LearningRateSchedule) Defaults(Architecture a)
         {

@@ -30,7 +30,7 @@ public sealed class NewMnistModelCommand : MnistCmdlet
     [Parameter]
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
 
-    /// <summary>The architecture's own unless given: 0.001 (MLP), 0.002 (CNN), 0.01 (FastCnn).</summary>
+    /// <summary>The architecture's own unless given: 0.001 (MLP), 0.003 (CNN), 0.01 (FastCnn).</summary>
     [Parameter]
     [ValidateRange(1e-8, 10.0)]
     public double LearningRate { get; set; } = 0.001;
@@ -41,7 +41,7 @@ public sealed class NewMnistModelCommand : MnistCmdlet
     [ValidateRange(0.0, 0.9999)]
     public double[]? Betas { get; set; }
 
-    /// <summary>The batch size a training uses when not given one; the architecture's own unless given: 128 (256 for FastCnn).</summary>
+    /// <summary>The batch size a training uses when not given one; the architecture's own unless given: 128 (64 for the CNN, 256 for FastCnn).</summary>
     [Parameter]
     [ValidateRange(1, 65536)]
     public int? BatchSize { get; set; }
