@@ -75,7 +75,7 @@ $fastSeconds = ($fast.History.Seconds | Measure-Object -Sum).Sum
 $fastAccuracy = ($fast | Test-MnistModel).Accuracy
 # The Keras CNN: one epoch over the first $CnnTrainCount images, batch 128 as reference.py trains it (its default is 64).
 $cnn = Import-MnistData -TrainCount $CnnTrainCount |
-    Invoke-MnistTraining -Model (New-MnistModel -Architecture Cnn -Seed 1) -Epochs 1 -BatchSize 128 -ValidationSplit 0 -ThreadCount $ThreadCount -Quiet
+    Invoke-MnistTraining -Model (New-MnistModel -Architecture Cnn -Seed 1) -Epochs 1 -BatchSize 128 -Augment:$false -ValidationSplit 0 -ThreadCount $ThreadCount -Quiet
 $cnnEpoch = $cnn.History[0].Seconds
 
 $null = $data | Invoke-MnistTraining -Epochs 1 -ThreadCount $ThreadCount -Quiet   # warm-up: the allocators reach their working size

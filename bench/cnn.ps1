@@ -5,7 +5,7 @@
 .DESCRIPTION
     By default exactly the recipe a user gets: New-MnistModel -Architecture Cnn -Seed S, Invoke-MnistTraining
     -Epochs 3 with the default 10% validation split. Give -LearningRate, -Schedule, -BatchSize or -Betas to try
-    another recipe, -Augment for augmented training.
+    another recipe; -Augment:$false trains without the augmentation the CNN has by default.
 .EXAMPLE
     dotnet pwsh ./bench/cnn.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1 -Seed 1, 2, 3
 .EXAMPLE
@@ -37,12 +37,15 @@ foreach ($s in $Seed) {
     }
     $model = New-MnistModel @recipe
     $clock = [Diagnostics.Stopwatch]::StartNew()
-    $trained = $data | Invoke-MnistTraining -Model $model -Epochs $Epochs -ValidationSplit $ValidationSplit -Augment:$Augment -ThreadCount $ThreadCount -Quiet
+    # -Augment given (either way) decides; otherwise the model's own default does (the CNN augments).
+    $training = @{}
+    if ($PSBoundParameters.ContainsKey('Augment')) { $training.Augment = $Augment }
+    $trained = $data | Invoke-MnistTraining -Model $model -Epochs $Epochs -ValidationSplit $ValidationSplit @training -ThreadCount $ThreadCount -Quiet
     $clock.Stop()
     $accuracy = ($trained | Test-MnistModel).Accuracy
     $perEpoch = ($trained.History | Measure-Object Seconds -Average).Average
     Write-Host ("CNN seed {0}: test accuracy {1:F4} after {2} epochs{3}; {4:F0} s in all, {5:F1} s per epoch (Adam {6} betas {7}, {8}, batch {9}, {10} threads)" -f `
-        $s, $accuracy, $Epochs, $(if ($Augment) { ' with -Augment' } else { '' }), $clock.Elapsed.TotalSeconds, $perEpoch,
+        $s, $accuracy, $Epochs, $(if ($trained.History[0].Augmented) { ' with augmentation' } else { '' }), $clock.Elapsed.TotalSeconds, $perEpoch,
         $model.LearningRate, ($model.Betas -join '/'), $model.Schedule, $model.BatchSize, $ThreadCount)
     [pscustomobject]@{ Seed = $s; Accuracy = $accuracy; Epochs = $Epochs; Augment = [bool]$Augment; Seconds = $clock.Elapsed.TotalSeconds; SecondsPerEpoch = $perEpoch }
 }

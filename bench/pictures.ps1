@@ -49,8 +49,8 @@ Write-Host ('{0:N0} pictures in {1} ({2:F1} s)' -f $pictures.Count, $PicturePath
 
 $models = @(
     [pscustomobject]@{ Name = 'mlp'; Title = 'notebook MLP'; Architecture = 'Mlp'; Epochs = $MlpEpochs; Augment = $false }
-    [pscustomobject]@{ Name = 'cnn'; Title = 'CNN'; Architecture = 'Cnn'; Epochs = $CnnEpochs; Augment = $false }
-    [pscustomobject]@{ Name = 'cnn-augment'; Title = 'CNN -Augment'; Architecture = 'Cnn'; Epochs = $AugmentEpochs; Augment = $true }
+    [pscustomobject]@{ Name = 'cnn'; Title = 'CNN -Augment:$false'; Architecture = 'Cnn'; Epochs = $CnnEpochs; Augment = $false }
+    [pscustomobject]@{ Name = 'cnn-augment'; Title = 'CNN (augmented: its default)'; Architecture = 'Cnn'; Epochs = $AugmentEpochs; Augment = $true }
 ) | Where-Object Name -In $Model
 
 $data = $null

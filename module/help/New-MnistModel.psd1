@@ -14,7 +14,7 @@ Keras does) from the model's own random generator seeded by -Seed, so the same s
 two models trained at the same time do not disturb each other's randomness.
 '@
     Parameters  = @{
-        Architecture = 'Mlp (dense layers, the notebook''s model; Adam 0.001, batch 128), Cnn (two convolutions, max pooling, dropout 0.25 and 0.5, Dense 128; Adam 0.003, one-cycle schedule, batch 64) or FastCnn (conv 24 5x5 and conv 32 3x3 with max pooling, Dense 256, normalised inputs; Adam 0.01 with betas 0.7 and 0.9, one-cycle schedule, batch 256).'
+        Architecture = 'Mlp (dense layers, the notebook''s model; Adam 0.001, batch 128), Cnn (two convolutions, max pooling, dropout 0.25 and 0.5, Dense 128; Adam 0.003, one-cycle schedule, batch 64, augmented batches) or FastCnn (conv 24 5x5 and conv 32 3x3 with max pooling, Dense 256, normalised inputs; Adam 0.01 with betas 0.7 and 0.9, one-cycle schedule, batch 256).'
         HiddenUnits  = 'Units of each hidden dense layer, 1 to 65536 each, up to 16 layers. Defaults to 512 (one layer) for Mlp, 128 for Cnn.'
         Dropout      = 'Dropout rate after each hidden layer, 0 to 0.95: one rate for all layers, or one per layer. Defaults to 0.2 for Mlp; 0.25 and 0.5 for Cnn.'
         Activation   = 'The hidden layers'' activation: Relu, Tanh, Sigmoid, Gelu, Elu or LeakyRelu.'

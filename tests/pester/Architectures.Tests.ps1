@@ -39,13 +39,15 @@ Describe 'The CNN' {
         ($model | Out-String) | Should -BeLike '*Total params: 1,199,882*'
     }
 
-    It 'brings its own recipe (Adam 0.003 through one cycle, batch 64) and explicit parameters win' {
+    It 'brings its own recipe (Adam 0.003 through one cycle, batch 64, augmented batches) and explicit parameters win' {
         $model = New-MnistModel -Architecture Cnn -Seed 1
         $model.Schedule | Should -Be 'OneCycle'
         $model.LearningRate | Should -Be 0.003
         $model.BatchSize | Should -Be 64
         $model.Betas | Should -Be 0.9, 0.999
-        ($model | Out-String) | Should -BeLike '*batch size 64, schedule OneCycle*'
+        ($model | Out-String) | Should -BeLike '*batch size 64, schedule OneCycle, augmented batches*'
+        $model.Spec.Augment | Should -BeTrue
+        (New-MnistModel).Spec.Augment | Should -BeFalse
         (New-MnistModel -Architecture Cnn -Schedule Cosine -LearningRate 0.002 -BatchSize 128).Spec |
             Select-Object Schedule, LearningRate, BatchSize | Should -BeLike '*Cosine*0.002*128*'
         (New-MnistModel).Spec.Schedule | Should -Be 'Constant'
@@ -55,10 +57,18 @@ Describe 'The CNN' {
         $trained = Import-MnistData -TrainCount 3200 -TestCount 500 |
             Invoke-MnistTraining -Model (New-MnistModel -Architecture Cnn -Seed 1) -Epochs 2 -Quiet
         $trained.History.Samples | Should -Be 2880, 2880
+        $trained.History | ForEach-Object { $_.Augmented | Should -BeTrue }
         $trained.History[-1].Loss | Should -BeLessThan $trained.History[0].Loss
         $trained.History[-1].LearningRate | Should -BeLessThan 0.0003
         $trained.History[-1].ValAccuracy | Should -BeGreaterThan 0.9
         ($trained | Test-MnistModel).Accuracy | Should -BeGreaterThan 0.9
+    }
+
+    It 'trains without augmentation when told -Augment:$false' {
+        $trained = Import-MnistData -TrainCount 640 -TestCount 100 |
+            Invoke-MnistTraining -Model (New-MnistModel -Architecture Cnn -Seed 1) -Epochs 1 -Augment:$false -Quiet
+        $trained.History[0].Augmented | Should -BeFalse
+        $trained.Augmentation | Should -BeNullOrEmpty
     }
 }
 

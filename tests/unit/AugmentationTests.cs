@@ -158,6 +158,31 @@ public class AugmentationTests
         }
     }
 
+    [Fact]
+    public void The_cnn_augments_by_default_the_mlp_does_not_and_a_training_can_turn_it_off()
+    {
+        var data = TestData.Mnist.Take(256, 32);
+        AugmentationOptions? Trained(Architecture architecture, bool? augment)
+        {
+            using var model = new MnistModel(ModelSpec.DefaultFor(architecture) with { Seed = 5 });
+            return Trainer.Fit(model, data, new TrainingOptions { Epochs = 1, ValidationSplit = 0, Augment = augment })[0].Augmentation;
+        }
+        Assert.True(ModelSpec.DefaultFor(Architecture.Cnn).Augment);
+        Assert.Equal(new AugmentationOptions(), Trained(Architecture.Cnn, augment: null));
+        Assert.Null(Trained(Architecture.Cnn, augment: false));
+        Assert.Null(Trained(Architecture.Mlp, augment: null));
+        Assert.Equal(new AugmentationOptions(), Trained(Architecture.Mlp, augment: true));
+    }
+
+    [Fact]
+    public void Ranges_with_augmentation_turned_off_are_refused()
+    {
+        using var model = new MnistModel(new ModelSpec { Seed = 1 });
+        var e = Assert.Throws<MnistException>(() => Trainer.Fit(model, TestData.Mnist.Take(100, 10),
+            new TrainingOptions { Epochs = 1, Augment = false, Augmentation = new AugmentationOptions() }));
+        Assert.Equal("InvalidTrainingOption", e.ErrorId);
+    }
+
     public static TheoryData<AugmentationOptions, string> BadRanges => new()
     {
         { new AugmentationOptions { RotationDegrees = -1 }, "RotationDegrees" },

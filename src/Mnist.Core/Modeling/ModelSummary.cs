@@ -27,7 +27,7 @@ public static class ModelSummary
         text.AppendLine($" Trainable params: {model.TrainableParameterCount:N0}");
         text.AppendLine($" Non-trainable params: {model.NonTrainableParameterCount:N0}");
         text.AppendLine($" Optimizer: {model.Optimizer} ({Hyperparameters(model.Spec)}), loss: {model.Loss}, output: softmax");
-        text.Append($" Training defaults: batch size {model.BatchSize}, schedule {model.Schedule}");
+        text.Append($" Training defaults: batch size {model.BatchSize}, schedule {model.Schedule}{(model.Spec.Augment ? ", augmented batches" : "")}");
         return text.ToString();
     }
 

@@ -57,7 +57,8 @@ public static class Trainer
         foreach (var hook in hooks) hook.OnTrainBegin(context);
         var undoStart = model.BeginTrainingOn(data, options.Epochs);
         var optimizer = model.OptimizerInstance;
-        var augmenter = options.Augmentation is { } augmentation
+        var augmentation = options.AugmentationFor(model.Spec);
+        var augmenter = augmentation is not null
             ? new BatchAugmenter(augmentation, train.Rows, train.Columns, model.Generator) : null;
         try
         {
@@ -119,7 +120,7 @@ public static class Trainer
                         LearningRate = context.LearningRate,
                         Seconds = context.EpochElapsed.TotalSeconds,
                         Samples = trainCount,
-                        Augmentation = options.Augmentation,
+                        Augmentation = augmentation,
                         Precision = options.Precision == TrainingPrecision.Float32 ? null : options.Precision,
                     };
                     model.Network.eval();

@@ -35,8 +35,18 @@ public sealed record TrainingOptions
     /// <summary>End the training on time: between epochs when the next would not fit, else by undoing the unfinished epoch.</summary>
     public TimeSpan? MaxDuration { get; init; }
 
-    /// <summary>Random affine changes of each training batch (never of validation); null for none.</summary>
+    /// <summary>Random affine changes of each training batch (never of validation); null for the default ranges or none.</summary>
     public AugmentationOptions? Augmentation { get; init; }
+
+    /// <summary>
+    /// Whether to augment: null follows the model (its spec's Augment, or yes when <see cref="Augmentation"/> is given);
+    /// false never augments.
+    /// </summary>
+    public bool? Augment { get; init; }
+
+    /// <summary>The ranges a training of this model uses, or null when it does not augment.</summary>
+    public AugmentationOptions? AugmentationFor(Modeling.ModelSpec spec) =>
+        (Augment ?? (Augmentation is not null || spec.Augment)) ? Augmentation ?? new AugmentationOptions() : null;
 
     /// <summary>The number format of the matrix products and convolutions (bfloat16 only where the CPU has it).</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
@@ -52,6 +62,7 @@ public sealed record TrainingOptions
         if (double.IsNaN(MinDelta) || MinDelta < 0) throw Invalid("MinDelta", $"must be 0 or more, not {MinDelta}");
         if (MaxDuration is { } limit && limit <= TimeSpan.Zero) throw Invalid("MaxDuration", $"must be positive, not {limit}");
         if (Augmentation?.Problem() is { } augmentation) throw Invalid("Augmentation", augmentation);
+        if (Augment == false && Augmentation is not null) throw Invalid("Augmentation", "has ranges while Augment is false");
         if (!Enum.IsDefined(Precision)) throw Invalid("Precision", $"must be Float32 or BFloat16, not {Precision}");
         if (Precision == TrainingPrecision.BFloat16 && !Runtime.CpuFeatures.FastBFloat16)
             throw new MnistException("PrecisionNotSupported", MnistErrorKind.InvalidOperation,

@@ -69,7 +69,10 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateNotNull]
     public ScriptBlock? OnEpochEnd { get; set; }
 
-    /// <summary>Random affine changes of each training batch (rotation, shift, scale, shear); -Augment* adjust their ranges.</summary>
+    /// <summary>
+    /// Random affine changes of each training batch (rotation, shift, scale, shear); -Augment* adjust their ranges.
+    /// Unset, the model decides (the CNN augments by default); -Augment:$false never augments.
+    /// </summary>
     [Parameter]
     public SwitchParameter Augment { get; set; }
 
@@ -115,7 +118,6 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             Classes = train.ClassCount,
         }, train.ClassNames);
         if (Model is not null && Seed is long seed) model.Reseed(seed);
-        WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize ?? model.Spec.BatchSize}, {ThreadCount} thread(s){(augmentation is null ? "" : $", augmented: {augmentation}")}{(Precision == TrainingPrecision.Float32 ? "" : $", {Precision} products")}.");
 
         var options = new TrainingOptions
         {
@@ -129,8 +131,11 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             CheckpointPath = checkpoint,
             MaxDuration = MaxDuration,
             Augmentation = augmentation,
+            // -Augment:$false turns off even a model's default augmentation (the CNN's); unbound follows the model.
+            Augment = MyInvocation.BoundParameters.ContainsKey(nameof(Augment)) ? Augment.IsPresent : null,
             Precision = Precision,
         };
+        WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize ?? model.Spec.BatchSize}, {ThreadCount} thread(s){(options.AugmentationFor(model.Spec) is { } ranges ? $", augmented: {ranges}" : "")}{(Precision == TrainingPrecision.Float32 ? "" : $", {Precision} products")}.");
         var callbacks = new List<ITrainingCallback>
         {
             new ProgressReporter(new Progress(this)),
