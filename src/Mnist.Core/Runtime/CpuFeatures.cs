@@ -4,12 +4,17 @@ namespace Mnist.Core.Runtime;
 public static class CpuFeatures
 {
     /// <summary>Whether the processor lists a flag in /proc/cpuinfo; null where that cannot be read (not Linux).</summary>
-    public static bool? HasFlag(string flag)
+    public static bool? HasFlag(string flag) => s_flags.Value?.Contains(flag);
+
+    // Read once: the flags do not change while the process runs.
+    private static readonly Lazy<HashSet<string>?> s_flags = new(ReadFlags);
+
+    private static HashSet<string>? ReadFlags()
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/proc/cpuinfo")) return null;
         foreach (var line in File.ReadLines("/proc/cpuinfo"))
             if (line.StartsWith("flags", StringComparison.Ordinal))
-                return line.Split(' ', ':', '\t').Contains(flag);
+                return new HashSet<string>(line.Split(' ', ':', '\t'), StringComparer.Ordinal);
         return null;
     }
 
