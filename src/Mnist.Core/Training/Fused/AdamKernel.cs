@@ -30,6 +30,14 @@ internal readonly record struct AdamStep(float Beta1, float Beta2, float StepSiz
 /// </summary>
 internal static class AdamKernel
 {
+    /// <summary>
+    /// Moments smaller than this are stored as zero. A moment that only decays (a weight whose gradient has been zero
+    /// for hundreds of steps, such as one fed by a pixel that is rarely inked) would otherwise go subnormal, and
+    /// subnormal arithmetic is about a hundred times slower on x86: an MNIST MLP's optimizer step took 2.5 times as
+    /// long from its third epoch. The change this makes to a weight is below 1e-20 of its step, far under rounding.
+    /// </summary>
+    public const float Tiny = 1e-30f;
+
     /// <summary>Whether a tensor can be updated in place through its memory: float32, on the CPU, contiguous.</summary>
     public static bool Fits(Tensor tensor) =>
         tensor.dtype == ScalarType.Float32 && tensor.device_type == DeviceType.CPU && tensor.is_contiguous();
@@ -68,6 +76,8 @@ internal static class AdamKernel
             float param = p[i] * s.DecoupledDecay;
             float avg = m[i] * s.Beta1 + (1 - s.Beta1) * grad;
             float avgSq = v[i] * s.Beta2 + (1 - s.Beta2) * (grad * grad);
+            if (MathF.Abs(avg) < Tiny) avg = 0f;
+            if (avgSq < Tiny) avgSq = 0f;
             float denom = MathF.Sqrt(avgSq) / s.SqrtBiasCorrection2 + s.Epsilon;
             m[i] = avg;
             v[i] = avgSq;
@@ -82,6 +92,7 @@ internal static class AdamKernel
         public readonly Vector512<float> MinusStep = Vector512.Create(-s.StepSize), Correction = Vector512.Create(s.SqrtBiasCorrection2);
         public readonly Vector512<float> Epsilon = Vector512.Create(s.Epsilon), L2 = Vector512.Create(s.L2Decay);
         public readonly Vector512<float> Decay = Vector512.Create(s.DecoupledDecay);
+        public readonly Vector512<float> Tiny = Vector512.Create(AdamKernel.Tiny);
     }
 
     private readonly struct Constants256(AdamStep s)
@@ -91,6 +102,7 @@ internal static class AdamKernel
         public readonly Vector256<float> MinusStep = Vector256.Create(-s.StepSize), Correction = Vector256.Create(s.SqrtBiasCorrection2);
         public readonly Vector256<float> Epsilon = Vector256.Create(s.Epsilon), L2 = Vector256.Create(s.L2Decay);
         public readonly Vector256<float> Decay = Vector256.Create(s.DecoupledDecay);
+        public readonly Vector256<float> Tiny = Vector256.Create(AdamKernel.Tiny);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -101,6 +113,8 @@ internal static class AdamKernel
         param *= c.Decay;
         var avg = Vector512.LoadUnsafe(ref mr, i) * c.Beta1 + c.OneMinusBeta1 * grad;
         var avgSq = Vector512.LoadUnsafe(ref vr, i) * c.Beta2 + c.OneMinusBeta2 * (grad * grad);
+        avg &= Vector512.GreaterThanOrEqual(Vector512.Abs(avg), c.Tiny);
+        avgSq &= Vector512.GreaterThanOrEqual(avgSq, c.Tiny);
         var denom = Vector512.Sqrt(avgSq) / c.Correction + c.Epsilon;
         avg.StoreUnsafe(ref mr, i);
         avgSq.StoreUnsafe(ref vr, i);
@@ -115,6 +129,8 @@ internal static class AdamKernel
         param *= c.Decay;
         var avg = Vector256.LoadUnsafe(ref mr, i) * c.Beta1 + c.OneMinusBeta1 * grad;
         var avgSq = Vector256.LoadUnsafe(ref vr, i) * c.Beta2 + c.OneMinusBeta2 * (grad * grad);
+        avg &= Vector256.GreaterThanOrEqual(Vector256.Abs(avg), c.Tiny);
+        avgSq &= Vector256.GreaterThanOrEqual(avgSq, c.Tiny);
         var denom = Vector256.Sqrt(avgSq) / c.Correction + c.Epsilon;
         avg.StoreUnsafe(ref mr, i);
         avgSq.StoreUnsafe(ref vr, i);
