@@ -79,7 +79,7 @@ internal static class NetworkBuilder
                 channels = filters;
             }
             rows /= 2; cols /= 2;
-            Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {channels})", nn.MaxPool2d(2), 0);
+            Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {channels})", new MaxPool2x2(), 0);
             AddDropout(spec.DropoutFor(0), $"(None, {rows}, {cols}, {channels})");
             inputs = rows * cols * channels;
             Add("flatten", "Flatten", $"(None, {inputs})", nn.Flatten(), 0);
@@ -106,7 +106,9 @@ internal static class NetworkBuilder
                 Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", conv, (long)channels * kernel * kernel * filters + filters);
                 rows /= 2; cols /= 2;
                 Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {filters})",
-                    nn.Sequential(nn.MaxPool2d(2), ActivationModule(spec.Activation)), 0);
+                    spec.Activation == Activation.Relu
+                        ? nn.Sequential(new MaxPool2x2(withRelu: true), new AppliedRelu())
+                        : nn.Sequential(new MaxPool2x2(), ActivationModule(spec.Activation)), 0);
                 channels = filters;
             }
             Add("flatten", "Flatten", $"(None, {rows * cols * channels})", nn.Flatten(), 0);

@@ -19,12 +19,16 @@ internal static class OnnxLayers
         [typeof(Linear)] = Gemm,
         [typeof(Conv2d)] = Conv,
         [typeof(MaxPool2d)] = MaxPool,
+        [typeof(MaxPool2x2)] = (l, g, x) => MaxPoolNode(l, g, x, kernel: new long[] { 2, 2 }, stride: new long[] { 2, 2 },
+            dilation: new long[] { 1, 1 }, padding: new long[] { 0, 0 }, ceilMode: false),
         [typeof(Flatten)] = FlattenLayer,
         [typeof(NetworkBuilder.Reshape)] = ReshapeLayer,
         [typeof(NetworkBuilder.Normalization)] = NormalizationLayer,
         [typeof(ReLU)] = (l, g, x) => g.Node("Relu", l.Name, x),
         // In evaluation a deferred ReLU is a plain ReLU (in training the dropout after it applies it).
         [typeof(DeferredRelu)] = (l, g, x) => g.Node("Relu", l.Name, x),
+        // The pooling before applied it (in one pass with the pooling); in the graph it is a ReLU as usual.
+        [typeof(AppliedRelu)] = (l, g, x) => g.Node("Relu", l.Name, x),
         [typeof(Tanh)] = (l, g, x) => g.Node("Tanh", l.Name, x),
         [typeof(Sigmoid)] = (l, g, x) => g.Node("Sigmoid", l.Name, x),
         [typeof(ELU)] = (l, g, x) => g.Node("Elu", l.Name, x, Float("alpha", (float)((ELU)l.Module).alpha)),
@@ -65,12 +69,14 @@ internal static class OnnxLayers
     private static string MaxPool(NetworkLayer layer, OnnxGraph graph, string input)
     {
         var pool = (MaxPool2d)layer.Module;
-        var padding = pool.padding ?? new long[] { 0, 0 };
-        return graph.Node("MaxPool", layer.Name, input,
-            Ints("kernel_shape", pool.kernel_size), Ints("strides", pool.stride ?? pool.kernel_size),
-            Ints("dilations", pool.dilation ?? new long[] { 1, 1 }), Ints("pads", padding.Concat(padding)),
-            Int("ceil_mode", pool.ceil_mode ? 1 : 0));
+        return MaxPoolNode(layer, graph, input, pool.kernel_size, pool.stride ?? pool.kernel_size, pool.dilation ?? new long[] { 1, 1 },
+            pool.padding ?? new long[] { 0, 0 }, pool.ceil_mode);
     }
+
+    private static string MaxPoolNode(NetworkLayer layer, OnnxGraph graph, string input, long[] kernel, long[] stride, long[] dilation,
+        long[] padding, bool ceilMode) =>
+        graph.Node("MaxPool", layer.Name, input, Ints("kernel_shape", kernel), Ints("strides", stride), Ints("dilations", dilation),
+            Ints("pads", padding.Concat(padding)), Int("ceil_mode", ceilMode ? 1 : 0));
 
     private static string FlattenLayer(NetworkLayer layer, OnnxGraph graph, string input)
     {

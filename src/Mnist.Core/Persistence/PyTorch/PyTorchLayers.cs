@@ -34,12 +34,18 @@ internal static class PyTorchLayers
                 ["dilation"] = p.dilation ?? new long[] { 1, 1 }, ["ceil_mode"] = p.ceil_mode,
             })
             : default,
+        [typeof(MaxPool2x2)] = _ => ("MaxPool2d", new()
+        {
+            ["kernel_size"] = new long[] { 2, 2 }, ["stride"] = new long[] { 2, 2 }, ["padding"] = new long[] { 0, 0 },
+            ["dilation"] = new long[] { 1, 1 }, ["ceil_mode"] = false,
+        }),
         [typeof(Flatten)] = m => m is Flatten f ? ("Flatten", new() { ["start_dim"] = f.start_dim, ["end_dim"] = f.end_dim }) : default,
         [typeof(NetworkBuilder.Reshape)] = m => ("Unflatten", new() { ["dim"] = 1, ["unflattened_size"] = ((NetworkBuilder.Reshape)m).Shape }),
         [typeof(NetworkBuilder.Normalization)] = m => m is NetworkBuilder.Normalization n
             ? ("Normalization", new() { ["scale"] = n.Scale, ["shift"] = n.Shift }) : default,
         [typeof(ReLU)] = _ => ("ReLU", None),
         [typeof(DeferredRelu)] = _ => ("ReLU", None),
+        [typeof(AppliedRelu)] = _ => ("ReLU", None),
         [typeof(Tanh)] = _ => ("Tanh", None),
         [typeof(Sigmoid)] = _ => ("Sigmoid", None),
         [typeof(ELU)] = m => ("ELU", new() { ["alpha"] = ((ELU)m).alpha }),

@@ -1,0 +1,116 @@
+using Mnist.Core.Modeling;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Mnist.Core.Tests;
+
+public class MaxPoolTests
+{
+    public static TheoryData<long[], bool> Shapes() => new()
+    {
+        { new long[] { 3, 2, 6, 8 }, false },
+        { new long[] { 3, 2, 6, 8 }, true },
+        { new long[] { 2, 3, 7, 9 }, false },   // odd edges are dropped, as PyTorch's floor mode does
+        { new long[] { 2, 3, 7, 9 }, true },
+        { new long[] { 4, 5, 24, 24 }, true },  // FastCnn's first map
+        { new long[] { 2, 2, 10, 10 }, true },  // and its second
+        { new long[] { 1, 1, 2, 2 }, false },
+        { new long[] { 2, 1, 5, 3 }, true },
+    };
+
+    private static (Tensor Output, Tensor InputGradient) Run(Func<Tensor, Tensor> pool, Tensor input, Tensor outputGradient)
+    {
+        var x = input.clone().requires_grad_();
+        var output = pool(x);
+        output.backward(new List<Tensor> { outputGradient });
+        return (output.detach(), x.grad!);
+    }
+
+    private static Tensor Libtorch(Tensor x, bool relu)
+    {
+        var pooled = nn.functional.max_pool2d(x, new long[] { 2, 2 });
+        return relu ? nn.functional.relu(pooled) : pooled;
+    }
+
+    private static void AssertBitwiseEqual(Tensor expected, Tensor actual, string what)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        var (e, a) = (expected.data<float>().ToArray(), actual.data<float>().ToArray());
+        for (int i = 0; i < e.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(e[i]) == BitConverter.SingleToInt32Bits(a[i]), $"{what} differs at {i}: {e[i]} vs {a[i]}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Gives_libtorchs_outputs_and_gradients_bit_for_bit_ties_included(long[] shape, bool relu)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(7);
+        // Small integers: most windows hold ties, where the first maximum in row-major order must win.
+        var input = torch.randint(-3, 4, shape, generator: generator).to_type(ScalarType.Float32);
+        var gradient = torch.randn(new[] { shape[0], shape[1], shape[2] / 2, shape[3] / 2 }, generator: generator);
+        var (expectedOut, expectedGrad) = Run(x => Libtorch(x, relu), input, gradient);
+        var (actualOut, actualGrad) = Run(x => new MaxPool2x2(relu).forward(x), input, gradient);
+        AssertBitwiseEqual(expectedOut, actualOut, "output");
+        AssertBitwiseEqual(expectedGrad, actualGrad, "input gradient");
+    }
+
+    [Fact]
+    public void Lets_a_NaN_win_its_window_as_libtorch_does()
+    {
+        using var scope = NewDisposeScope();
+        var input = torch.tensor(new[] { 1f, float.NaN, 3f, 2f, 5f, 4f, float.NaN, float.NaN }, new long[] { 1, 1, 2, 4 });
+        var gradient = torch.tensor(new[] { 10f, 20f }, new long[] { 1, 1, 1, 2 });
+        foreach (bool relu in new[] { false, true })
+        {
+            var (expectedOut, expectedGrad) = Run(x => Libtorch(x, relu), input, gradient);
+            var (actualOut, actualGrad) = Run(x => new MaxPool2x2(relu).forward(x), input, gradient);
+            Assert.True(float.IsNaN(actualOut.data<float>()[0]) && float.IsNaN(actualOut.data<float>()[1]));
+            AssertBitwiseEqual(expectedGrad, actualGrad, "input gradient");
+        }
+    }
+
+    [Fact]
+    public void Evaluates_without_a_graph_to_the_same_values()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(3);
+        var input = torch.randn(new long[] { 8, 24, 24, 24 }, generator: generator);
+        using var _ = no_grad();
+        AssertBitwiseEqual(Libtorch(input, relu: true), new MaxPool2x2(withRelu: true).forward(input), "output");
+        AssertBitwiseEqual(Libtorch(input, relu: false), new MaxPool2x2().forward(input), "output");
+    }
+
+    [Fact]
+    public void Leaves_what_its_kernel_does_not_cover_to_libtorch()
+    {
+        using var scope = NewDisposeScope();
+        var doubles = torch.randn(new long[] { 2, 3, 6, 6 }, ScalarType.Float64);
+        var pooled = new MaxPool2x2(withRelu: true).forward(doubles);
+        Assert.Equal(ScalarType.Float64, pooled.dtype);
+        Assert.True(pooled.equal(Libtorch(doubles, relu: true)).all().item<bool>());
+        var strided = torch.randn(new long[] { 2, 3, 8, 8 }).transpose(2, 3);
+        Assert.True(new MaxPool2x2().forward(strided).equal(Libtorch(strided, relu: false)).all().item<bool>());
+    }
+
+    [Fact]
+    public void Refuses_buffers_that_do_not_fit_the_planes()
+    {
+        var input = new float[2 * 6 * 6];
+        Assert.Throws<ArgumentException>(() => MaxPool2x2Kernel.Forward(input, new float[17], new byte[18], 2, 6, 6, relu: false));
+        Assert.Throws<ArgumentException>(() => MaxPool2x2Kernel.Forward(input, new float[18], new byte[18], 3, 6, 6, relu: false));
+        Assert.Throws<ArgumentException>(() => MaxPool2x2Kernel.Backward(new float[18], new byte[17], input, 2, 6, 6));
+        Assert.Throws<ArgumentException>(() => MaxPool2x2Kernel.Forward(new float[2], new float[0], new byte[0], 2, 1, 1, relu: false));
+    }
+
+    [Theory]
+    [InlineData(Architecture.FastCnn)]
+    [InlineData(Architecture.Cnn)]
+    public void The_CNNs_pool_with_it(Architecture architecture)
+    {
+        var model = new MnistModel(ModelSpec.DefaultFor(architecture));
+        Assert.Contains(model.Network.modules(), m => m is MaxPool2x2);
+        Assert.DoesNotContain(model.Network.modules(), m => m is TorchSharp.Modules.MaxPool2d);
+    }
+}
