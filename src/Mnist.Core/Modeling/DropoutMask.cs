@@ -33,6 +33,7 @@ internal static class DropoutMask
         Fill(mask, input, key, rate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fill(Span<float> mask, ReadOnlySpan<float> input, ulong key, double rate)
     {
         uint k0 = (uint)key, k1 = (uint)(key >> 32), threshold = Threshold(rate);

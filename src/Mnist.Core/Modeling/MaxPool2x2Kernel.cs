@@ -18,6 +18,7 @@ internal static class MaxPool2x2Kernel
     public const byte NoWinner = 4;
 
     /// <summary>Pools <paramref name="planes"/> planes; <paramref name="winners"/> gets one code (0-3 row-major, or NoWinner) per output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, Span<byte> winners, int planes, int height, int width, bool relu)
     {
         int outHeight = height / 2, outWidth = width / 2;
@@ -35,6 +36,7 @@ internal static class MaxPool2x2Kernel
     }
 
     /// <summary>Sends each output's gradient to its winner; every other input (and any odd edge) gets zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> outputGradient, ReadOnlySpan<byte> winners, Span<float> inputGradient,
         int planes, int height, int width)
     {

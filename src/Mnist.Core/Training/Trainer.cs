@@ -41,25 +41,20 @@ public static class Trainer
 
         using var threads = TorchThreads.Use(options.ThreadCount);
         var features = train.Features;
-        var targets = train.TargetTensor;
         var labels = train.LabelTensor;
         int batchSize = options.BatchSize ?? model.Spec.BatchSize;
         int batches = (trainCount + batchSize - 1) / batchSize;
-        using var lossSum = zeros(1, ScalarType.Float64);
-        using var correct = zeros(1, ScalarType.Int64);
-        long seen = 0;
-        var context = new TrainingContext(model, options, batches, trainCount,
-            () => seen == 0 ? (0, 0) : (lossSum.item<double>() / seen, (double)correct.item<long>() / seen));
+        var augmentation = options.AugmentationFor(model.Spec);
+        using var step = new TrainingStep(model, new MnistSplitTensors(features, train.TargetTensor, labels),
+            augmentation is not null ? new BatchAugmenter(augmentation, train.Rows, train.Columns, model.Generator) : null,
+            options.Precision);
+        var context = new TrainingContext(model, options, batches, trainCount, () => (step.MeanLoss, step.Accuracy));
         var hooks = options.StandardCallbacks().Concat(callbacks ?? Enumerable.Empty<ITrainingCallback>()).ToList();
         var records = new List<EpochRecord>();
         (int Epoch, int Batch)? abandoned = null;
 
         foreach (var hook in hooks) hook.OnTrainBegin(context);
         var undoStart = model.BeginTrainingOn(data, options.Epochs);
-        var optimizer = model.OptimizerInstance;
-        var augmentation = options.AugmentationFor(model.Spec);
-        var augmenter = augmentation is not null
-            ? new BatchAugmenter(augmentation, train.Rows, train.Columns, model.Generator) : null;
         try
         {
             for (int epoch = context.FirstEpoch; epoch <= context.LastEpoch && !context.StopRequested; epoch++)
@@ -72,36 +67,15 @@ public static class Trainer
                 try
                 {
                     model.Network.train();
-                    lossSum.zero_();
-                    correct.zero_();
-                    seen = 0;
+                    step.Reset();
                     using var order = options.Shuffle ? randperm(trainCount, generator: model.Generator) : arange(trainCount);
                     for (int b = 0; b < batches; b++)
                     {
                         cancel.ThrowIfCancellationRequested();
                         context.StartBatch(b + 1);
                         foreach (var hook in hooks) hook.OnBatchBegin(context);
-                        using (var scope = NewDisposeScope())
-                        {
-                            int start = b * batchSize;
-                            int length = Math.Min(batchSize, trainCount - start);
-                            var index = order.narrow(0, start, length);
-                            var x = features.index_select(0, index);
-                            if (augmenter is not null) x = augmenter.Apply(x);
-                            var logits = options.Precision == TrainingPrecision.BFloat16
-                                ? BFloat16Forward.Forward(model.Network, x)
-                                : model.Network.forward(x);
-                            var loss = nn.functional.cross_entropy(logits, targets.index_select(0, index));
-                            optimizer.zero_grad();
-                            loss.backward();
-                            optimizer.step();
-                            using (no_grad())
-                            {
-                                lossSum.add_(loss.detach().to_type(ScalarType.Float64), alpha: length);
-                                correct.add_(logits.argmax(1).eq_(labels.index_select(0, index)).sum());
-                            }
-                            seen += length;
-                        }
+                        int start = b * batchSize;
+                        using (var index = order.narrow(0, start, Math.Min(batchSize, trainCount - start))) step.Run(index);
                         foreach (var hook in hooks) hook.OnBatchEnd(context);
                         if (context.AbandonRequested) break;
                     }
@@ -115,8 +89,8 @@ public static class Trainer
                     var record = Validate(model, features, labels, trainCount, validationCount, cancel) with
                     {
                         Epoch = epoch,
-                        Loss = lossSum.item<double>() / trainCount,
-                        Accuracy = (double)correct.item<long>() / trainCount,
+                        Loss = step.MeanLoss,
+                        Accuracy = step.Accuracy,
                         LearningRate = context.LearningRate,
                         Seconds = context.EpochElapsed.TotalSeconds,
                         Samples = trainCount,

@@ -53,6 +53,7 @@ internal static class AdamKernel
         Apply(p, g, m, v, step);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamStep s)
     {
         int n = p.Length, i = 0;

@@ -1,0 +1,73 @@
+using Mnist.Core.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Core.Training;
+
+/// <summary>
+/// One optimisation step on one mini-batch, cut by index from the split's preloaded tensors, and the epoch's running
+/// loss and accuracy, kept on tensors and read once per epoch. A method of its own (not a loop body inside Fit, which
+/// runs once per training) so the JIT compiles it fully after its first calls.
+/// </summary>
+internal sealed class TrainingStep : IDisposable
+{
+    private readonly MnistModel _model;
+    private readonly Tensor _features, _targets, _labels;
+    private readonly BatchAugmenter? _augmenter;
+    private readonly TrainingPrecision _precision;
+    private readonly Tensor _lossSum = zeros(1, ScalarType.Float64);
+    private readonly Tensor _correct = zeros(1, ScalarType.Int64);
+
+    public TrainingStep(MnistModel model, MnistSplitTensors data, BatchAugmenter? augmenter, TrainingPrecision precision)
+    {
+        _model = model;
+        (_features, _targets, _labels) = data;
+        _augmenter = augmenter;
+        _precision = precision;
+    }
+
+    /// <summary>Images stepped on since the last <see cref="Reset"/>.</summary>
+    public long Seen { get; private set; }
+
+    public double MeanLoss => Seen == 0 ? 0 : _lossSum.item<double>() / Seen;
+    public double Accuracy => Seen == 0 ? 0 : (double)_correct.item<long>() / Seen;
+
+    public void Reset()
+    {
+        _lossSum.zero_();
+        _correct.zero_();
+        Seen = 0;
+    }
+
+    /// <summary>Forward, loss, backward and the optimizer's step on the images at <paramref name="index"/>.</summary>
+    public void Run(Tensor index)
+    {
+        using var scope = NewDisposeScope();
+        var x = _features.index_select(0, index);
+        if (_augmenter is not null) x = _augmenter.Apply(x);
+        var logits = _precision == TrainingPrecision.BFloat16
+            ? BFloat16Forward.Forward(_model.Network, x)
+            : _model.Network.forward(x);
+        var loss = nn.functional.cross_entropy(logits, _targets.index_select(0, index));
+        var optimizer = _model.OptimizerInstance;
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        long length = index.shape[0];
+        using (no_grad())
+        {
+            _lossSum.add_(loss.detach().to_type(ScalarType.Float64), alpha: length);
+            _correct.add_(logits.argmax(1).eq_(_labels.index_select(0, index)).sum());
+        }
+        Seen += length;
+    }
+
+    public void Dispose()
+    {
+        _lossSum.Dispose();
+        _correct.Dispose();
+    }
+}
+
+/// <summary>A split's tensors a training step reads: features, class targets, labels.</summary>
+internal readonly record struct MnistSplitTensors(Tensor Features, Tensor Targets, Tensor Labels);
