@@ -28,8 +28,7 @@ internal static class MaxPool2x2Kernel
         ref byte winRef = ref MemoryMarshal.GetReference(winners);
         for (int row = 0, rows = planes * outHeight; row < rows; row++)
         {
-            int plane = row / outHeight, oy = row - plane * outHeight;
-            ref float top = ref Unsafe.Add(ref inRef, (plane * height + 2 * oy) * width);
+            ref float top = ref Unsafe.Add(ref inRef, TopInputRow(row, outHeight, height, width));
             PoolRow(ref top, ref Unsafe.Add(ref top, width), ref Unsafe.Add(ref outRef, row * outWidth),
                 ref Unsafe.Add(ref winRef, row * outWidth), outWidth, relu);
         }
@@ -48,11 +47,18 @@ internal static class MaxPool2x2Kernel
         ref float inRef = ref MemoryMarshal.GetReference(inputGradient);
         for (int row = 0, rows = planes * outHeight; row < rows; row++)
         {
-            int plane = row / outHeight, oy = row - plane * outHeight;
-            ref float top = ref Unsafe.Add(ref inRef, (plane * height + 2 * oy) * width);
+            ref float top = ref Unsafe.Add(ref inRef, TopInputRow(row, outHeight, height, width));
             UnpoolRow(ref Unsafe.Add(ref gradRef, row * outWidth), ref Unsafe.Add(ref winRef, row * outWidth),
                 ref top, ref Unsafe.Add(ref top, width), outWidth);
         }
+    }
+
+    // Where the first of the two input rows behind output row `row` (counted over all planes) starts.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TopInputRow(int row, int outHeight, int height, int width)
+    {
+        int plane = row / outHeight, oy = row - plane * outHeight;
+        return (plane * height + 2 * oy) * width;
     }
 
     private static void CheckLengths(int inputLength, int outputLength, int winnersLength, int planes, int height, int width)
