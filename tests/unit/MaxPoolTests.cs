@@ -113,4 +113,47 @@ public class MaxPoolTests
         Assert.Contains(model.Network.modules(), m => m is MaxPool2x2);
         Assert.DoesNotContain(model.Network.modules(), m => m is TorchSharp.Modules.MaxPool2d);
     }
+
+    [Fact]
+    public void The_Keras_CNN_pools_with_its_second_convolutions_ReLU_and_computes_what_conv_ReLU_pool_computes()
+    {
+        using var scope = NewDisposeScope();
+        var model = new MnistModel(ModelSpec.DefaultFor(Architecture.Cnn) with { Dropout = new[] { 0.0, 0.0 }, Seed = 4 });
+        var leaves = Leaves(model.Network);
+        Assert.Contains(leaves, m => m is DeferredRelu { AlsoInEvaluation: true });
+        Assert.Contains(leaves, m => m is MaxPool2x2 { WithRelu: true });
+        // The same layers the plain way: ReLU after the convolution, then libtorch's pooling.
+        var plain = nn.Sequential(leaves.Select((m, i) => ($"l{i}", m switch
+        {
+            DeferredRelu => nn.ReLU(),
+            MaxPool2x2 => nn.MaxPool2d(2),
+            _ => m,
+        })).ToArray());
+        using var generator = new Generator(11);
+        var images = torch.rand(new long[] { 16, 784 }, generator: generator);
+        var labels = torch.randint(0, 10, new long[] { 16 }, generator: generator);
+
+        model.Network.eval();
+        plain.eval();
+        using (no_grad()) AssertBitwiseEqual(plain.forward(images), model.Network.forward(images), "evaluation logits");
+
+        model.Network.train();
+        plain.train();
+        var gradients = new List<Tensor[]>();
+        foreach (var network in new nn.Module<Tensor, Tensor>[] { plain, model.Network })
+        {
+            network.zero_grad();
+            nn.functional.cross_entropy(network.forward(images), labels).backward();
+            gradients.Add(leaves.SelectMany(m => m.parameters()).Select(p => p.grad!.clone()).ToArray());
+        }
+        for (int i = 0; i < gradients[0].Length; i++) AssertBitwiseEqual(gradients[0][i], gradients[1][i], $"gradient {i}");
+    }
+
+    private static List<nn.Module<Tensor, Tensor>> Leaves(nn.Module module)
+    {
+        var children = module.named_children().Select(c => c.module).ToList();
+        return children.Count == 0
+            ? new List<nn.Module<Tensor, Tensor>> { (nn.Module<Tensor, Tensor>)module }
+            : children.SelectMany(Leaves).ToList();
+    }
 }

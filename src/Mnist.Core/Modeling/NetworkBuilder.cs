@@ -68,18 +68,21 @@ internal static class NetworkBuilder
             int rows = spec.InputRows, cols = spec.InputColumns;
             Add("reshape", "Reshape", $"(None, {rows}, {cols}, 1)", new Reshape("reshape", 1, rows, cols), 0);
             int channels = 1;
+            // The second convolution's ReLU is applied by the pooling right after it, in the same pass.
+            bool poolAppliesRelu = spec.Activation == Activation.Relu;
             foreach (var filters in new[] { 32, 64 })
             {
                 var conv = nn.Conv2d(channels, filters, 3);
                 GlorotUniform(conv.weight!, channels * 9, filters * 9, generator);
                 using (no_grad()) conv.bias!.zero_();
                 rows -= 2; cols -= 2;
-                Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", nn.Sequential(conv, ActivationModule(spec.Activation)),
+                var activation = filters == 64 && poolAppliesRelu ? new DeferredRelu(alsoInEvaluation: true) : ActivationModule(spec.Activation);
+                Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", nn.Sequential(conv, activation),
                     (long)channels * 9 * filters + filters);
                 channels = filters;
             }
             rows /= 2; cols /= 2;
-            Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {channels})", new MaxPool2x2(), 0);
+            Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {channels})", new MaxPool2x2(withRelu: poolAppliesRelu), 0);
             AddDropout(spec.DropoutFor(0), $"(None, {rows}, {cols}, {channels})");
             inputs = rows * cols * channels;
             Add("flatten", "Flatten", $"(None, {inputs})", nn.Flatten(), 0);

@@ -57,12 +57,17 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>
-/// ReLU that, in training, leaves its work to the <see cref="SeededDropout"/> right after it (which folds it into
-/// its mask); in evaluation it is a plain ReLU. It keeps the dense layer's module layout, so weight files stay the same.
+/// ReLU that leaves its work to the module right after it: in training to the <see cref="SeededDropout"/> after it
+/// (which folds it into its mask), or always to the <see cref="MaxPool2x2"/> after it (which pools and applies it
+/// in one pass: max and ReLU commute). Otherwise, in evaluation, it is a plain ReLU. It keeps the layer's module
+/// layout, so weight files stay the same, and exports as a ReLU.
 /// </summary>
 internal sealed class DeferredRelu : nn.Module<Tensor, Tensor>
 {
-    public DeferredRelu() : base("relu") { }
+    public DeferredRelu(bool alsoInEvaluation = false) : base("relu") => AlsoInEvaluation = alsoInEvaluation;
 
-    public override Tensor forward(Tensor input) => training ? input.alias() : nn.functional.relu(input);
+    /// <summary>Whether the next module applies the ReLU in evaluation as well (a pooling with ReLU).</summary>
+    public bool AlsoInEvaluation { get; }
+
+    public override Tensor forward(Tensor input) => training || AlsoInEvaluation ? input.alias() : nn.functional.relu(input);
 }
