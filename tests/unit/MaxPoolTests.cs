@@ -156,4 +156,49 @@ public class MaxPoolTests
             ? new List<nn.Module<Tensor, Tensor>> { (nn.Module<Tensor, Tensor>)module }
             : children.SelectMany(Leaves).ToList();
     }
+
+    [Theory]
+    [InlineData(1, 5, 28)]   // FastCnn's first layer
+    [InlineData(1, 3, 11)]   // an odd convolution output: the pooling drops its last row and column
+    [InlineData(2, 3, 10)]   // more than one input channel
+    public void The_pooled_convolution_matches_convolution_pooling_and_ReLU_within_float_rounding(int channels, int kernel, int size)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(5);
+        var layer = new PooledConv2d(channels, 6, kernel);
+        using (no_grad())
+        {
+            layer.Weight.copy_(torch.randn(layer.Weight.shape, generator: generator).mul_(0.3));
+            layer.Bias.copy_(torch.randn(layer.Bias.shape, generator: generator).mul_(0.1));
+        }
+        var images = torch.rand(new long[] { 7, channels, size, size }, generator: generator);
+        var weight = layer.Weight.detach().clone().requires_grad_();
+        var bias = layer.Bias.detach().clone().requires_grad_();
+
+        var expected = nn.functional.relu(nn.functional.max_pool2d(nn.functional.conv2d(images, weight, bias), new long[] { 2, 2 }));
+        var actual = layer.forward(images);
+        AssertBitwiseEqual(expected.detach(), actual.detach(), "output");
+
+        var outputGradient = torch.randn(expected.shape, generator: generator);
+        expected.backward(new List<Tensor> { outputGradient });
+        actual.backward(new List<Tensor> { outputGradient });
+        foreach (var (name, want, got) in new[] { ("weight", weight.grad!, layer.Weight.grad!), ("bias", bias.grad!, layer.Bias.grad!) })
+        {
+            double largest = want.abs().max().item<float>(), difference = (want - got).abs().max().item<float>();
+            Assert.True(largest > 0, $"the {name} gradient is all zeros");
+            Assert.True(difference <= 1e-5 * largest, $"the {name} gradient differs by {difference} (largest {largest})");
+        }
+        using (no_grad()) AssertBitwiseEqual(expected.detach(), layer.forward(images), "output without a graph");
+    }
+
+    [Fact]
+    public void FastCnn_convolves_pools_and_rectifies_its_image_in_one_node_and_shows_the_layers_as_before()
+    {
+        var model = new MnistModel(ModelSpec.DefaultFor(Architecture.FastCnn));
+        var leaves = Leaves(model.Network);
+        Assert.IsType<PooledConv2d>(leaves[2]);
+        Assert.IsType<AppliedMaxPool2x2>(leaves[3]);
+        Assert.IsType<AppliedRelu>(leaves[4]);
+        Assert.Equal(new[] { "conv2d.bias", "conv2d.weight" }, model.Network.state_dict().Keys.Where(k => k.StartsWith("conv2d.")).Order());
+    }
 }

@@ -101,17 +101,31 @@ internal static class NetworkBuilder
             int rows = spec.InputRows, cols = spec.InputColumns, channels = 1;
             Add("normalization", "Normalization", $"(None, {rows * cols})", new Normalization("normalization", ModelSpec.InputMean, ModelSpec.InputStd), 0);
             Add("reshape", "Reshape", $"(None, {rows}, {cols}, 1)", new Reshape("reshape", 1, rows, cols), 0);
+            bool relu = spec.Activation == Activation.Relu;
             foreach (var (filters, kernel) in new[] { (24, 5), (32, 3) })
             {
-                var conv = nn.Conv2d(channels, filters, kernel);
-                TorchDefaultUniform(conv.weight!, conv.bias!, channels * kernel * kernel, generator);
+                // Over the image with ReLU: the convolution, its pooling and ReLU as one node (the layers after show them).
+                bool pooledHere = relu && channels == 1;
+                nn.Module<Tensor, Tensor> conv;
+                if (pooledHere)
+                {
+                    var pooled = new PooledConv2d(channels, filters, kernel);
+                    TorchDefaultUniform(pooled.Weight, pooled.Bias, channels * kernel * kernel, generator);
+                    conv = pooled;
+                }
+                else
+                {
+                    var plain = nn.Conv2d(channels, filters, kernel);
+                    TorchDefaultUniform(plain.weight!, plain.bias!, channels * kernel * kernel, generator);
+                    conv = plain;
+                }
                 rows -= kernel - 1; cols -= kernel - 1;
                 Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", conv, (long)channels * kernel * kernel * filters + filters);
                 rows /= 2; cols /= 2;
                 Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {filters})",
-                    spec.Activation == Activation.Relu
-                        ? nn.Sequential(new MaxPool2x2(withRelu: true), new AppliedRelu())
-                        : nn.Sequential(new MaxPool2x2(), ActivationModule(spec.Activation)), 0);
+                    pooledHere ? nn.Sequential(new AppliedMaxPool2x2(), new AppliedRelu())
+                    : relu ? nn.Sequential(new MaxPool2x2(withRelu: true), new AppliedRelu())
+                    : nn.Sequential(new MaxPool2x2(), ActivationModule(spec.Activation)), 0);
                 channels = filters;
             }
             Add("flatten", "Flatten", $"(None, {rows * cols * channels})", nn.Flatten(), 0);

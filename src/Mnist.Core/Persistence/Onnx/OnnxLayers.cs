@@ -19,8 +19,10 @@ internal static class OnnxLayers
         [typeof(Linear)] = Gemm,
         [typeof(Conv2d)] = Conv,
         [typeof(MaxPool2d)] = MaxPool,
-        [typeof(MaxPool2x2)] = (l, g, x) => MaxPoolNode(l, g, x, kernel: new long[] { 2, 2 }, stride: new long[] { 2, 2 },
-            dilation: new long[] { 1, 1 }, padding: new long[] { 0, 0 }, ceilMode: false),
+        [typeof(MaxPool2x2)] = MaxPool2x2Node,
+        // The convolution before it pooled in the same node; in the graph it is a pooling as usual.
+        [typeof(AppliedMaxPool2x2)] = MaxPool2x2Node,
+        [typeof(PooledConv2d)] = PooledConv,
         [typeof(Flatten)] = FlattenLayer,
         [typeof(NetworkBuilder.Reshape)] = ReshapeLayer,
         [typeof(NetworkBuilder.Normalization)] = NormalizationLayer,
@@ -58,12 +60,27 @@ internal static class OnnxLayers
         var conv = (Conv2d)layer.Module;
         if (conv.padding_mode != PaddingModes.Zeros || conv.padding_type is { } type && type != Padding.Valid)
             throw Unsupported("", layer, $"padding {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()} is not exported");
-        var inputs = new List<string> { input, Weights(graph, layer, "weight", conv.weight!) };
-        if (conv.bias is { } bias) inputs.Add(Weights(graph, layer, "bias", bias));
         var padding = conv.padding_type is null && conv.padding is { } explicitPadding ? explicitPadding : new long[] { 0, 0 };
+        return ConvNode(layer, graph, input, conv.weight!, conv.bias, conv.kernel_size, conv.stride, conv.dilation, padding, conv.groups);
+    }
+
+    // Only the convolution: the pooling and ReLU it also computes are the layers after it.
+    private static string PooledConv(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        var conv = (PooledConv2d)layer.Module;
+        var ones = new long[] { 1, 1 };
+        return ConvNode(layer, graph, input, conv.Weight, conv.Bias, new[] { conv.KernelSize, conv.KernelSize }, ones, ones,
+            new long[] { 0, 0 }, groups: 1);
+    }
+
+    private static string ConvNode(NetworkLayer layer, OnnxGraph graph, string input, Tensor weight, Tensor? bias, long[] kernel,
+        long[] stride, long[] dilation, long[] padding, long groups)
+    {
+        var inputs = new List<string> { input, Weights(graph, layer, "weight", weight) };
+        if (bias is not null) inputs.Add(Weights(graph, layer, "bias", bias));
         return graph.Node("Conv", layer.Name, inputs,
-            Ints("kernel_shape", conv.kernel_size), Ints("strides", conv.stride), Ints("dilations", conv.dilation),
-            Ints("pads", padding.Concat(padding)), Int("group", conv.groups));
+            Ints("kernel_shape", kernel), Ints("strides", stride), Ints("dilations", dilation),
+            Ints("pads", padding.Concat(padding)), Int("group", groups));
     }
 
     private static string MaxPool(NetworkLayer layer, OnnxGraph graph, string input)
@@ -72,6 +89,10 @@ internal static class OnnxLayers
         return MaxPoolNode(layer, graph, input, pool.kernel_size, pool.stride ?? pool.kernel_size, pool.dilation ?? new long[] { 1, 1 },
             pool.padding ?? new long[] { 0, 0 }, pool.ceil_mode);
     }
+
+    private static string MaxPool2x2Node(NetworkLayer layer, OnnxGraph graph, string input) =>
+        MaxPoolNode(layer, graph, input, kernel: new long[] { 2, 2 }, stride: new long[] { 2, 2 }, dilation: new long[] { 1, 1 },
+            padding: new long[] { 0, 0 }, ceilMode: false);
 
     private static string MaxPoolNode(NetworkLayer layer, OnnxGraph graph, string input, long[] kernel, long[] stride, long[] dilation,
         long[] padding, bool ceilMode) =>

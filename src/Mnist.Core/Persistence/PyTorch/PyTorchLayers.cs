@@ -34,11 +34,16 @@ internal static class PyTorchLayers
                 ["dilation"] = p.dilation ?? new long[] { 1, 1 }, ["ceil_mode"] = p.ceil_mode,
             })
             : default,
-        [typeof(MaxPool2x2)] = _ => ("MaxPool2d", new()
-        {
-            ["kernel_size"] = new long[] { 2, 2 }, ["stride"] = new long[] { 2, 2 }, ["padding"] = new long[] { 0, 0 },
-            ["dilation"] = new long[] { 1, 1 }, ["ceil_mode"] = false,
-        }),
+        [typeof(MaxPool2x2)] = _ => MaxPool2x2Layer,
+        [typeof(AppliedMaxPool2x2)] = _ => MaxPool2x2Layer,
+        [typeof(PooledConv2d)] = m => m is PooledConv2d c
+            ? ("Conv2d", new()
+            {
+                ["in_channels"] = c.InChannels, ["out_channels"] = c.OutChannels, ["kernel_size"] = new[] { c.KernelSize, c.KernelSize },
+                ["stride"] = new long[] { 1, 1 }, ["padding"] = new long[] { 0, 0 }, ["dilation"] = new long[] { 1, 1 }, ["groups"] = 1L,
+                ["bias"] = true,
+            })
+            : default,
         [typeof(Flatten)] = m => m is Flatten f ? ("Flatten", new() { ["start_dim"] = f.start_dim, ["end_dim"] = f.end_dim }) : default,
         [typeof(NetworkBuilder.Reshape)] = m => ("Unflatten", new() { ["dim"] = 1, ["unflattened_size"] = ((NetworkBuilder.Reshape)m).Shape }),
         [typeof(NetworkBuilder.Normalization)] = m => m is NetworkBuilder.Normalization n
@@ -55,6 +60,12 @@ internal static class PyTorchLayers
         [typeof(Dropout)] = m => ("Dropout", new() { ["p"] = ((Dropout)m).p }),
         [typeof(Identity)] = _ => ("Identity", None),
     };
+
+    private static (string, Dictionary<string, object>) MaxPool2x2Layer => ("MaxPool2d", new()
+    {
+        ["kernel_size"] = new long[] { 2, 2 }, ["stride"] = new long[] { 2, 2 }, ["padding"] = new long[] { 0, 0 },
+        ["dilation"] = new long[] { 1, 1 }, ["ceil_mode"] = false,
+    });
 
     public static IReadOnlyList<PyTorchLayer> Of(MnistModel model) => NetworkLayers.Of(model).Select(layer =>
     {
