@@ -11,7 +11,7 @@ BeforeAll {
         try {
             $Runs | ForEach-Object -ThrottleLimit $Runs.Count -Parallel {
                 Import-Module $using:ModuleManifest
-                $model = New-MnistModel -Seed $_.Seed
+                $model = New-MnistModel -Seed $_.Seed -Architecture ($_.Architecture ?? 'Mlp')
                 [void]($using:barrier).SignalAndWait([timespan]::FromMinutes(2))
                 $trained = $using:data | Invoke-MnistTraining -Model $model -Epochs $using:Epochs -ThreadCount $_.Threads -Quiet
                 [pscustomobject]@{ Seed = $_.Seed; History = $trained.History }
@@ -21,7 +21,8 @@ BeforeAll {
 
     function Invoke-OneByOne([hashtable[]] $Runs, [int] $Epochs = 2) {
         foreach ($run in $Runs | Sort-Object { $_.Seed }) {
-            $trained = $data | Invoke-MnistTraining -Model (New-MnistModel -Seed $run.Seed) -Epochs $Epochs -ThreadCount $run.Threads -Quiet
+            $model = New-MnistModel -Seed $run.Seed -Architecture ($run.Architecture ?? 'Mlp')
+            $trained = $data | Invoke-MnistTraining -Model $model -Epochs $Epochs -ThreadCount $run.Threads -Quiet
             [pscustomobject]@{ Seed = $run.Seed; History = $trained.History }
         }
     }
@@ -56,5 +57,15 @@ Describe 'Two trainings at once' {
     It 'with the same seed, give the same result as each other' {
         $twins = Invoke-AtOnce @(@{ Seed = 5; Threads = 1 }, @{ Seed = 5; Threads = 1 })
         @(Get-Numbers $twins[0].History) | Should -Be @(Get-Numbers $twins[1].History)
+    }
+
+    It 'give bitwise the same History as one after the other for the CNNs, whose pooling and first layer run in C#' {
+        $runs = @(@{ Seed = 31; Threads = 1; Architecture = 'FastCnn' }, @{ Seed = 32; Threads = 1; Architecture = 'Cnn' })
+        $together = Invoke-AtOnce $runs -Epochs 1
+        $alone = Invoke-OneByOne $runs -Epochs 1
+        foreach ($i in 0, 1) {
+            $together[$i].History[0].ValAccuracy | Should -BeGreaterThan 0.6 -Because 'the network learned on the slice (10% at chance)'
+            @(Get-Numbers $together[$i].History) | Should -Be @(Get-Numbers $alone[$i].History) -Because "$($runs[$i].Architecture) must not notice the other training"
+        }
     }
 }

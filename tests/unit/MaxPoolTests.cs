@@ -192,6 +192,28 @@ public class MaxPoolTests
     }
 
     [Fact]
+    public void The_pooled_convolution_gives_an_input_gradient_when_asked_by_running_as_libtorchs_layers()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(9);
+        var layer = new PooledConv2d(1, 4, 3);
+        using (no_grad())
+        {
+            layer.Weight.copy_(torch.randn(layer.Weight.shape, generator: generator));
+            layer.Bias.copy_(torch.randn(layer.Bias.shape, generator: generator));
+        }
+        var images = torch.rand(new long[] { 3, 1, 10, 10 }, generator: generator);
+        var (a, b) = (images.clone().requires_grad_(), images.clone().requires_grad_());
+        var expected = nn.functional.relu(nn.functional.max_pool2d(nn.functional.conv2d(a, layer.Weight.detach(), layer.Bias.detach()), new long[] { 2, 2 }));
+        var actual = layer.forward(b);
+        var gradient = torch.randn(expected.shape, generator: generator);
+        expected.backward(new List<Tensor> { gradient });
+        actual.backward(new List<Tensor> { gradient });
+        AssertBitwiseEqual(expected.detach(), actual.detach(), "output");
+        Assert.True((a.grad! - b.grad!).abs().max().item<float>() <= 1e-6f * a.grad!.abs().max().item<float>());
+    }
+
+    [Fact]
     public void FastCnn_convolves_pools_and_rectifies_its_image_in_one_node_and_shows_the_layers_as_before()
     {
         var model = new MnistModel(ModelSpec.DefaultFor(Architecture.FastCnn));
