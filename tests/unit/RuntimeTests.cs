@@ -251,4 +251,17 @@ public class RuntimeTests
     }
 
     private static string TempFolder() => Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "mnist-runtime-" + Guid.NewGuid().ToString("N"))).FullName;
+
+    [Fact]
+    public void The_allocator_keeps_freed_memory_on_linux_unless_the_user_set_glibcs_own_variables()
+    {
+        Assert.True(NativeAllocator.UserChoseTheirOwn(name => name == "MALLOC_TRIM_THRESHOLD_" ? "1048576" : null));
+        Assert.True(NativeAllocator.UserChoseTheirOwn(name => name == "MALLOC_MMAP_THRESHOLD_" ? "65536" : null));
+        Assert.False(NativeAllocator.UserChoseTheirOwn(name => name == "MALLOC_ARENA_MAX" ? "2" : null));
+        bool applied = NativeAllocator.KeepFreedMemoryForReuse();
+        Assert.Equal(applied, NativeAllocator.KeepFreedMemoryForReuse());
+        if (!OperatingSystem.IsLinux()) Assert.False(applied);
+        else if (!NativeAllocator.UserChoseTheirOwn(Environment.GetEnvironmentVariable) && File.Exists("/lib/x86_64-linux-gnu/libc.so.6"))
+            Assert.True(applied, "glibc accepted the settings");
+    }
 }

@@ -18,6 +18,7 @@ public static class Evaluator
         IProgress<EvaluationProgress>? progress = null, CancellationToken cancel = default)
     {
         CheckFits(model, split);
+        Runtime.NativeAllocator.KeepFreedMemoryForReuse();
         int classes = model.Spec.Classes;
         var (lossSum, pairCounts) = Accumulate(model, split.Features, split.LabelTensor, classes, progress, cancel);
         var matrix = new int[classes][];

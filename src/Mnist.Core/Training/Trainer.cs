@@ -40,6 +40,7 @@ public static class Trainer
                 "ValidationSplit");
 
         using var threads = TorchThreads.Use(options.ThreadCount);
+        Runtime.NativeAllocator.KeepFreedMemoryForReuse();
         var features = train.Features;
         var labels = train.LabelTensor;
         int batchSize = options.BatchSize ?? model.Spec.BatchSize;
