@@ -49,10 +49,9 @@ internal sealed class PooledConv2d : nn.Module<Tensor, Tensor>
         }
         if (is_grad_enabled() && (Weight.requires_grad || Bias.requires_grad))
             return PooledConv2dFunction.apply(input, Weight, Bias);
-        using var scope = NewDisposeScope();
-        var output = nn.functional.conv2d(input, Weight, Bias);
-        var winners = MaxPool2x2Function.WinnersFor(output);
-        return MaxPool2x2Function.Pool(output, winners, relu: true).MoveToOuterDisposeScope();
+        var (pooled, winners) = PooledConv2dFunction.ConvolveAndPool(input, Weight, Bias);
+        winners.Dispose();
+        return pooled;
     }
 }
 
@@ -71,14 +70,7 @@ internal sealed class PooledConv2dFunction : autograd.SingleTensorFunction<Poole
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (input, weight, bias) = (((Tensor)vars[0]).contiguous(), (Tensor)vars[1], (Tensor)vars[2]);
-        Tensor pooled, winners;
-        using (no_grad())
-        {
-            // Only the pooled output and the winners outlive this call: the full-size convolution is not kept.
-            using var convolved = nn.functional.conv2d(input, weight, bias);
-            winners = MaxPool2x2Function.WinnersFor(convolved);
-            pooled = MaxPool2x2Function.Pool(convolved, winners, relu: true);
-        }
+        var (pooled, winners) = ConvolveAndPool(input, weight, bias);
         ctx.save_for_backward(new List<Tensor> { input, winners });
         ctx.save_data("weightShape", weight.shape);
         return pooled;
@@ -95,6 +87,15 @@ internal sealed class PooledConv2dFunction : autograd.SingleTensorFunction<Poole
         PooledConvolutionGradient.Compute(Floats(input), Floats(pooledGradient), winners.bytes, Floats(weightGradient), Floats(biasGradient),
             (int)input.shape[0], (int)input.shape[1], (int)input.shape[2], (int)input.shape[3], (int)weightShape[0], (int)weightShape[2]);
         return new List<Tensor> { null!, weightGradient, biasGradient };
+    }
+
+    /// <summary>ReLU(max pool(convolution)) and the pooling's winners; the full-size convolution is not kept.</summary>
+    internal static (Tensor Pooled, Tensor Winners) ConvolveAndPool(Tensor input, Tensor weight, Tensor bias)
+    {
+        using var _ = no_grad();
+        using var convolved = nn.functional.conv2d(input, weight, bias);
+        var winners = MaxPool2x2Function.WinnersFor(convolved);
+        return (MaxPool2x2Function.Pool(convolved, winners, relu: true), winners);
     }
 
     private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
