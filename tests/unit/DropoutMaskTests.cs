@@ -120,4 +120,19 @@ public class FusedReluDropoutTests
         Assert.Contains(o, v => v > 0);
         model.Network.eval();
     }
+
+    [Theory]
+    [InlineData(4099, 0.2)]
+    [InlineData(64 * 512, 0.5)]
+    public void Applied_in_place_it_is_the_masks_product_bit_for_bit(int length, double rate)
+    {
+        var random = new Random(3);
+        var values = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var mask = new float[length];
+        DropoutMask.FillAfterRelu(mask, values, 77, rate);
+        var expected = values.Zip(mask, (v, m) => v * m).ToArray();
+        DropoutMask.ApplyAfterRelu(values, 77, rate);
+        Assert.Equal(expected, values);
+        Assert.Contains(values, v => v > 0);
+    }
 }

@@ -33,8 +33,15 @@ internal static class DropoutMask
         Fill(mask, input, key, rate);
     }
 
+    /// <summary>
+    /// Dropout after ReLU applied in place: each value becomes value * mask, the mask <see cref="FillAfterRelu"/>
+    /// draws for the same key and values, bit for bit, without a mask tensor. A value is then positive exactly where
+    /// the mask kept it, so the gradient needs only the result (see <see cref="Training.Fused.DenseNetworkKernels"/>).
+    /// </summary>
+    public static void ApplyAfterRelu(Span<float> values, ulong key, double rate) => Fill(values, values, key, rate, multiply: true);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Fill(Span<float> mask, ReadOnlySpan<float> input, ulong key, double rate)
+    private static void Fill(Span<float> mask, ReadOnlySpan<float> input, ulong key, double rate, bool multiply = false)
     {
         uint k0 = (uint)key, k1 = (uint)(key >> 32), threshold = Threshold(rate);
         float scale = (float)(1.0 / (1.0 - rate));
@@ -49,8 +56,10 @@ internal static class DropoutMask
             {
                 var h = Mix(Mix(Vector512<uint>.Indices + Vector512.Create((uint)i) + vk0) ^ vk1);
                 var keep = Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(h, 32 - Bits), vt).AsSingle();
-                if (relu) keep &= Vector512.GreaterThan(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512<float>.Zero);
-                (keep & vs).StoreUnsafe(ref m, (nuint)i);
+                if (!relu) { (keep & vs).StoreUnsafe(ref m, (nuint)i); continue; }
+                var value = Vector512.LoadUnsafe(ref x, (nuint)i);
+                keep &= Vector512.GreaterThan(value, Vector512<float>.Zero);
+                (keep & (multiply ? value * vs : vs)).StoreUnsafe(ref m, (nuint)i);
             }
         }
         else if (Vector256.IsHardwareAccelerated)
@@ -60,12 +69,17 @@ internal static class DropoutMask
             {
                 var h = Mix(Mix(Vector256<uint>.Indices + Vector256.Create((uint)i) + vk0) ^ vk1);
                 var keep = Vector256.GreaterThanOrEqual(Vector256.ShiftRightLogical(h, 32 - Bits), vt).AsSingle();
-                if (relu) keep &= Vector256.GreaterThan(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256<float>.Zero);
-                (keep & vs).StoreUnsafe(ref m, (nuint)i);
+                if (!relu) { (keep & vs).StoreUnsafe(ref m, (nuint)i); continue; }
+                var value = Vector256.LoadUnsafe(ref x, (nuint)i);
+                keep &= Vector256.GreaterThan(value, Vector256<float>.Zero);
+                (keep & (multiply ? value * vs : vs)).StoreUnsafe(ref m, (nuint)i);
             }
         }
         for (; i < n; i++)
-            mask[i] = Mix(Mix((uint)i + k0) ^ k1) >> (32 - Bits) >= threshold && (!relu || input[i] > 0) ? scale : 0f;
+        {
+            bool kept = Mix(Mix((uint)i + k0) ^ k1) >> (32 - Bits) >= threshold && (!relu || input[i] > 0);
+            mask[i] = kept ? (multiply ? input[i] * scale : scale) : 0f;
+        }
     }
 
     // A 32-bit integer hash with low bias (Wellons' "lowbias32"); two rounds around the key's halves.

@@ -29,6 +29,9 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
 
     public double Rate => _rate;
 
+    /// <summary>Whether the layer before is a <see cref="DeferredRelu"/> whose ReLU this dropout applies in training.</summary>
+    public bool AfterDeferredRelu => _afterDeferredRelu;
+
     public override Tensor forward(Tensor input)
     {
         if (!training || _rate <= 0) return _afterDeferredRelu && training ? nn.functional.relu(input) : input.alias();
@@ -41,7 +44,8 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
         return input.mul(mask);
     }
 
-    private ulong NextKey()
+    /// <summary>The key of the next training mask, drawn from the model's generator (one draw per forward pass).</summary>
+    internal ulong NextKey()
     {
         using var draws = torch.randint(0, 1L << 31, new long[] { 2 }, ScalarType.Int64, generator: _generator);
         var halves = draws.data<long>();

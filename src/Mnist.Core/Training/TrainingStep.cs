@@ -1,4 +1,5 @@
 using Mnist.Core.Modeling;
+using Mnist.Core.Training.Fused;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,9 @@ namespace Mnist.Core.Training;
 /// <summary>
 /// One optimisation step on one mini-batch, cut by index from the split's preloaded tensors, and the epoch's running
 /// loss and accuracy, kept on tensors and read once per epoch. A method of its own (not a loop body inside Fit, which
-/// runs once per training) so the JIT compiles it fully after its first calls.
+/// runs once per training) so the JIT compiles it fully after its first calls. A float32 dense network takes its
+/// gradients from <see cref="DenseNetworkStep"/> (products in libtorch, the rest in C#, no autograd graph); every
+/// other network goes through its modules and autograd.
 /// </summary>
 internal sealed class TrainingStep : IDisposable
 {
@@ -17,6 +20,9 @@ internal sealed class TrainingStep : IDisposable
     private readonly TrainingPrecision _precision;
     private readonly Tensor _lossSum = zeros(1, ScalarType.Float64);
     private readonly Tensor _correct = zeros(1, ScalarType.Int64);
+    private readonly DenseNetworkStep? _dense;
+    private double _denseLossSum;
+    private long _denseCorrect;
 
     public TrainingStep(MnistModel model, MnistSplitTensors data, BatchAugmenter? augmenter, TrainingPrecision precision)
     {
@@ -24,18 +30,23 @@ internal sealed class TrainingStep : IDisposable
         (_features, _targets, _labels) = data;
         _augmenter = augmenter;
         _precision = precision;
+        _dense = precision == TrainingPrecision.Float32 ? DenseNetworkStep.For(model.Network) : null;
     }
+
+    /// <summary>Whether the steps take their gradients from a <see cref="DenseNetworkStep"/> rather than autograd.</summary>
+    public bool UsesDenseNetworkStep => _dense is not null;
 
     /// <summary>Images stepped on since the last <see cref="Reset"/>.</summary>
     public long Seen { get; private set; }
 
-    public double MeanLoss => Seen == 0 ? 0 : _lossSum.item<double>() / Seen;
-    public double Accuracy => Seen == 0 ? 0 : (double)_correct.item<long>() / Seen;
+    public double MeanLoss => Seen == 0 ? 0 : (_lossSum.item<double>() + _denseLossSum) / Seen;
+    public double Accuracy => Seen == 0 ? 0 : (double)(_correct.item<long>() + _denseCorrect) / Seen;
 
     public void Reset()
     {
         _lossSum.zero_();
         _correct.zero_();
+        (_denseLossSum, _denseCorrect) = (0, 0);
         Seen = 0;
     }
 
@@ -45,6 +56,14 @@ internal sealed class TrainingStep : IDisposable
         using var scope = NewDisposeScope();
         var x = _features.index_select(0, index);
         if (_augmenter is not null) x = _augmenter.Apply(x);
+        if (_dense is not null)
+        {
+            var (lossSum, correct) = _dense.ComputeGradients(x, _targets.index_select(0, index), _labels.index_select(0, index));
+            _model.OptimizerInstance.step();
+            (_denseLossSum, _denseCorrect) = (_denseLossSum + lossSum, _denseCorrect + correct);
+            Seen += index.shape[0];
+            return;
+        }
         var logits = _precision == TrainingPrecision.BFloat16
             ? BFloat16Forward.Forward(_model.Network, x)
             : _model.Network.forward(x);
