@@ -59,6 +59,16 @@ public static class ArithmeticFloorMeter
         return new ArithmeticFloor(gflops, epochGflop, epochGflop / gflops, peak);
     }
 
+    /// <summary>
+    /// The fp32 product rate on 1024x1024x1024 products over <paramref name="budget"/>: the scale the bench divides an
+    /// epoch's FLOPs by. Short enough to take right before and after one epoch, so both see the same machine.
+    /// </summary>
+    public static double SquareProductGflopPerSecond(int threads, TimeSpan budget)
+    {
+        using var _ = TorchThreads.Use(threads);
+        return GflopPerSecond(new[] { (1024L, 1024L, 1024L) }, budget);
+    }
+
     private static double GflopPerSecond(IReadOnlyList<(long M, long K, long N)> products, TimeSpan budget)
     {
         using var scope = NewDisposeScope();
