@@ -90,16 +90,52 @@ public class DenseNetworkStepTests
     }
 
     [Fact]
-    public void Leaves_frozen_layers_and_bfloat16_training_to_autograd()
+    public void Leaves_frozen_layers_to_autograd()
     {
         using var model = new MnistModel(new ModelSpec { Seed = 1 });
         var split = TestData.Mnist.Take(100, 10).Train;
-        using (var step = new TrainingStep(model, new MnistSplitTensors(split.Features, split.TargetTensor, split.LabelTensor), null, TrainingPrecision.Float32))
-            Assert.True(step.UsesDenseNetworkStep);
-        using (var step = new TrainingStep(model, new MnistSplitTensors(split.Features, split.TargetTensor, split.LabelTensor), null, TrainingPrecision.BFloat16))
-            Assert.False(step.UsesDenseNetworkStep);
+        foreach (var precision in new[] { TrainingPrecision.Float32, TrainingPrecision.BFloat16 })
+            using (var step = new TrainingStep(model, new MnistSplitTensors(split.Features, split.TargetTensor, split.LabelTensor), null, precision))
+                Assert.True(step.UsesDenseNetworkStep);
         model.Network.parameters().First().requires_grad = false;
         Assert.Null(DenseNetworkStep.For(model.Network));
+    }
+
+    [Fact]
+    public void In_bfloat16_gives_the_gradients_of_the_bfloat16_forward_within_its_rounding()
+    {
+        var split = TestData.Mnist.Take(300, 10).Train.WithEncoding(LabelEncoding.OneHot);
+        using var byHand = new MnistModel(new ModelSpec { Seed = 6 });
+        using var byAutograd = new MnistModel(new ModelSpec { Seed = 6 });
+        using var x = split.Features.narrow(0, 0, 128);
+        using var targets = split.TargetTensor.narrow(0, 0, 128);
+        using var labels = split.LabelTensor.narrow(0, 0, 128);
+        byHand.Network.train();
+        byAutograd.Network.train();
+
+        var (lossSum, _) = DenseNetworkStep.For(byHand.Network, TrainingPrecision.BFloat16)!.ComputeGradients(x, targets, labels);
+        using var logits = BFloat16Forward.Forward(byAutograd.Network, x);
+        using var loss = nn.functional.cross_entropy(logits, targets);
+        loss.backward();
+
+        Assert.Equal(loss.item<float>(), lossSum / 128, 4);
+        var expected = byAutograd.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in byHand.Network.named_parameters())
+        {
+            using var mine = parameter.grad!;
+            using var theirs = expected[name].grad!;
+            // bfloat16 keeps 8 bits of mantissa: the two differ by its rounding of the sums (the bias sums here are float32).
+            using var difference = (mine - theirs).norm();
+            using var size = theirs.norm();
+            Assert.True(difference.item<float>() <= 0.02f * size.item<float>(), $"{name}: |difference| {difference.item<float>()}, |gradient| {size.item<float>()}");
+        }
+        // And it is not float32: the products were rounded.
+        using var float32 = new MnistModel(new ModelSpec { Seed = 6 });
+        float32.Network.train();
+        DenseNetworkStep.For(float32.Network)!.ComputeGradients(x, targets, labels);
+        using var first = byHand.Network.parameters().First().grad!;
+        using var exact = float32.Network.parameters().First().grad!;
+        Assert.False(first.allclose(exact, rtol: 0, atol: 0));
     }
 
     [Fact]

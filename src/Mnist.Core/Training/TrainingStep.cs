@@ -8,8 +8,7 @@ namespace Mnist.Core.Training;
 /// <summary>
 /// One optimisation step on one mini-batch, cut by index from the split's preloaded tensors, and the epoch's running
 /// loss and accuracy, kept on tensors and read once per epoch. A method of its own (not a loop body inside Fit, which
-/// runs once per training) so the JIT compiles it fully after its first calls. A float32 dense network takes its
-/// gradients from <see cref="DenseNetworkStep"/> (products in libtorch, the rest in C#, no autograd graph); every
+/// runs once per training) so the JIT compiles it fully after its first calls. A dense network takes its gradients from <see cref="DenseNetworkStep"/> (products in libtorch, the rest in C#, no autograd graph); every
 /// other network goes through its modules and autograd.
 /// </summary>
 internal sealed class TrainingStep : IDisposable
@@ -30,7 +29,7 @@ internal sealed class TrainingStep : IDisposable
         (_features, _targets, _labels) = data;
         _augmenter = augmenter;
         _precision = precision;
-        _dense = precision == TrainingPrecision.Float32 ? DenseNetworkStep.For(model.Network) : null;
+        _dense = DenseNetworkStep.For(model.Network, precision);
     }
 
     /// <summary>Whether the steps take their gradients from a <see cref="DenseNetworkStep"/> rather than autograd.</summary>

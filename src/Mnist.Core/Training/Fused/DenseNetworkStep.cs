@@ -13,20 +13,24 @@ namespace Mnist.Core.Training.Fused;
 /// gradients and the accuracy are one C# pass each (<see cref="DenseNetworkKernels"/>). The notebook's MLP makes
 /// about forty small libtorch calls and autograd nodes per batch the generic way, which cost ~0.2 s of a 1.1 s epoch;
 /// this makes eleven. Dropout draws its key from the model's generator exactly as <see cref="SeededDropout"/> does,
-/// so the masks, and with them the training, are the module path's (within float rounding of the sums).
+/// so the masks, and with them the training, are the module path's (within float rounding of the sums). With
+/// <see cref="TrainingPrecision.BFloat16"/> the products take bfloat16 operands and return float32, as
+/// <see cref="BFloat16Forward"/> and autograd do them; everything else stays float32.
 /// </summary>
 internal sealed class DenseNetworkStep
 {
     private readonly IReadOnlyList<(Linear Linear, SeededDropout? Dropout)> _hidden;
     private readonly Linear _output;
+    private readonly bool _bfloat16;
 
-    private DenseNetworkStep(IReadOnlyList<(Linear, SeededDropout?)> hidden, Linear output) => (_hidden, _output) = (hidden, output);
+    private DenseNetworkStep(IReadOnlyList<(Linear, SeededDropout?)> hidden, Linear output, bool bfloat16) =>
+        (_hidden, _output, _bfloat16) = (hidden, output, bfloat16);
 
     /// <summary>
     /// The step for a network of exactly that form whose parameters are all trained float32 CPU tensors, or null:
     /// anything else (convolutions, other activations, frozen layers) trains through autograd.
     /// </summary>
-    public static DenseNetworkStep? For(nn.Module network)
+    public static DenseNetworkStep? For(nn.Module network, TrainingPrecision precision = TrainingPrecision.Float32)
     {
         if (network is not Sequential sequential) return null;
         var layers = sequential.children().ToList();
@@ -48,7 +52,7 @@ internal sealed class DenseNetworkStep
         var all = hidden.Select(h => h.Item1).Append(output).ToList();
         bool fits = all.All(l => l.bias is not null && new[] { l.weight!, l.bias! }.All(p =>
             p.requires_grad && p.dtype == ScalarType.Float32 && p.device_type == DeviceType.CPU && p.is_contiguous()));
-        return fits ? new DenseNetworkStep(hidden, output) : null;
+        return fits ? new DenseNetworkStep(hidden, output, precision == TrainingPrecision.BFloat16) : null;
     }
 
     /// <summary>
@@ -64,12 +68,12 @@ internal sealed class DenseNetworkStep
         var activations = new List<Tensor> { input.contiguous() };
         foreach (var (linear, dropout) in _hidden)
         {
-            var output = nn.functional.linear(activations[^1], linear.weight!, linear.bias!);
+            var output = Linear(activations[^1], linear);
             if (dropout is not null) DropoutMask.ApplyAfterRelu(Floats(output), dropout.NextKey(), dropout.Rate);
             else output.relu_();
             activations.Add(output);
         }
-        var logits = nn.functional.linear(activations[^1], _output.weight!, _output.bias!);
+        var logits = Linear(activations[^1], _output);
         int classes = (int)logits.shape[1];
         var gradient = torch.empty(rows, classes, ScalarType.Float32);
         var outputBiasGradient = torch.zeros(classes, ScalarType.Float32);
@@ -78,20 +82,30 @@ internal sealed class DenseNetworkStep
         var result = DenseNetworkKernels.SoftmaxCrossEntropy(Floats(logits), targetValues is null ? default : Floats(targetValues),
             MemoryMarshal.Cast<byte, long>(labelValues.bytes), Floats(gradient), Floats(outputBiasGradient), rows, classes);
 
-        SetGradients(_output, gradient.t().mm(activations[^1]), outputBiasGradient);
+        SetGradients(_output, Product(gradient.t(), activations[^1]), outputBiasGradient);
         var weight = _output.weight!;
         for (int i = _hidden.Count - 1; i >= 0; i--)
         {
             var (linear, dropout) = _hidden[i];
-            gradient = gradient.mm(weight);
+            gradient = Product(gradient, weight);
             var biasGradient = torch.zeros(linear.bias!.shape[0], ScalarType.Float32);
             float scale = dropout is null ? 1f : (float)(1.0 / (1.0 - dropout.Rate));
             DenseNetworkKernels.ReluDropoutBackward(Floats(gradient), Floats(activations[i + 1]), scale, Floats(biasGradient), rows, (int)gradient.shape[1]);
-            SetGradients(linear, gradient.t().mm(activations[i]), biasGradient);
+            SetGradients(linear, Product(gradient.t(), activations[i]), biasGradient);
             weight = linear.weight!;
         }
         return result;
     }
+
+    private Tensor Linear(Tensor input, Linear layer) => _bfloat16
+        ? nn.functional.linear(Down(input), Down(layer.weight!), Down(layer.bias!)).to_type(ScalarType.Float32)
+        : nn.functional.linear(input, layer.weight!, layer.bias!);
+
+    private Tensor Product(Tensor left, Tensor right) => _bfloat16
+        ? Down(left).mm(Down(right)).to_type(ScalarType.Float32)
+        : left.mm(right);
+
+    private static Tensor Down(Tensor tensor) => tensor.to_type(ScalarType.BFloat16);
 
     private static void SetGradients(Linear linear, Tensor weightGradient, Tensor biasGradient)
     {
