@@ -7,9 +7,10 @@ namespace Mnist.Core.Training;
 
 /// <summary>
 /// One optimisation step on one mini-batch, cut by index from the split's preloaded tensors, and the epoch's running
-/// loss and accuracy, kept on tensors and read once per epoch. A method of its own (not a loop body inside Fit, which
-/// runs once per training) so the JIT compiles it fully after its first calls. A dense network takes its gradients from <see cref="DenseNetworkStep"/> (products in libtorch, the rest in C#, no autograd graph); every
-/// other network goes through its modules and autograd.
+/// loss and accuracy, read once per epoch. A method of its own (not a loop body inside Fit, which runs once per
+/// training) so the JIT compiles it fully after its first calls. A dense network takes its gradients from
+/// <see cref="DenseNetworkStep"/> (products in libtorch, the rest in C#, no autograd graph); every other network
+/// goes through its modules and autograd, its running sums kept on tensors.
 /// </summary>
 internal sealed class TrainingStep : IDisposable
 {
@@ -55,14 +56,20 @@ internal sealed class TrainingStep : IDisposable
         using var scope = NewDisposeScope();
         var x = _features.index_select(0, index);
         if (_augmenter is not null) x = _augmenter.Apply(x);
-        if (_dense is not null)
-        {
-            var (lossSum, correct) = _dense.ComputeGradients(x, _targets.index_select(0, index), _labels.index_select(0, index));
-            _model.OptimizerInstance.step();
-            (_denseLossSum, _denseCorrect) = (_denseLossSum + lossSum, _denseCorrect + correct);
-            Seen += index.shape[0];
-            return;
-        }
+        if (_dense is not null) StepDense(_dense, x, index);
+        else StepThroughAutograd(x, index);
+        Seen += index.shape[0];
+    }
+
+    private void StepDense(DenseNetworkStep dense, Tensor x, Tensor index)
+    {
+        var (lossSum, correct) = dense.ComputeGradients(x, _targets.index_select(0, index), _labels.index_select(0, index));
+        _model.OptimizerInstance.step();
+        (_denseLossSum, _denseCorrect) = (_denseLossSum + lossSum, _denseCorrect + correct);
+    }
+
+    private void StepThroughAutograd(Tensor x, Tensor index)
+    {
         var logits = _precision == TrainingPrecision.BFloat16
             ? BFloat16Forward.Forward(_model.Network, x)
             : _model.Network.forward(x);
@@ -71,13 +78,11 @@ internal sealed class TrainingStep : IDisposable
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();
-        long length = index.shape[0];
         using (no_grad())
         {
-            _lossSum.add_(loss.detach().to_type(ScalarType.Float64), alpha: length);
+            _lossSum.add_(loss.detach().to_type(ScalarType.Float64), alpha: index.shape[0]);
             _correct.add_(logits.argmax(1).eq_(_labels.index_select(0, index)).sum());
         }
-        Seen += length;
     }
 
     public void Dispose()

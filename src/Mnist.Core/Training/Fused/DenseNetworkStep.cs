@@ -11,8 +11,8 @@ namespace Mnist.Core.Training.Fused;
 /// then a dense output layer, under softmax cross-entropy), derived by hand instead of through autograd: libtorch
 /// computes the matrix products, and each layer's ReLU and dropout, the loss, its softmax gradient, the bias
 /// gradients and the accuracy are one C# pass each (<see cref="DenseNetworkKernels"/>). The notebook's MLP makes
-/// about forty small libtorch calls and autograd nodes per batch the generic way, which cost ~0.2 s of a 1.1 s epoch;
-/// this makes eleven. Dropout draws its key from the model's generator exactly as <see cref="SeededDropout"/> does,
+/// about forty small libtorch calls and autograd nodes per batch the generic way, about a fifth of its epoch; this
+/// makes a dozen. Dropout draws its key from the model's generator exactly as <see cref="SeededDropout"/> does,
 /// so the masks, and with them the training, are the module path's (within float rounding of the sums). With
 /// <see cref="TrainingPrecision.BFloat16"/> the products take bfloat16 operands and return float32, as
 /// <see cref="BFloat16Forward"/> and autograd do them; everything else stays float32.
