@@ -68,12 +68,12 @@ internal sealed class DenseNetworkStep
         var activations = new List<Tensor> { input.contiguous() };
         foreach (var (linear, dropout) in _hidden)
         {
-            var output = Linear(activations[^1], linear);
+            var output = Dense(activations[^1], linear);
             if (dropout is not null) DropoutMask.ApplyAfterRelu(Floats(output), dropout.NextKey(), dropout.Rate);
             else output.relu_();
             activations.Add(output);
         }
-        var logits = Linear(activations[^1], _output);
+        var logits = Dense(activations[^1], _output);
         int classes = (int)logits.shape[1];
         var gradient = torch.empty(rows, classes, ScalarType.Float32);
         var outputBiasGradient = torch.zeros(classes, ScalarType.Float32);
@@ -97,7 +97,8 @@ internal sealed class DenseNetworkStep
         return result;
     }
 
-    private Tensor Linear(Tensor input, Linear layer) => _bfloat16
+    /// <summary>The layer's product with its bias, in bfloat16 when asked, returned in float32.</summary>
+    private Tensor Dense(Tensor input, Linear layer) => _bfloat16
         ? nn.functional.linear(Down(input), Down(layer.weight!), Down(layer.bias!)).to_type(ScalarType.Float32)
         : nn.functional.linear(input, layer.weight!, layer.bias!);
 
