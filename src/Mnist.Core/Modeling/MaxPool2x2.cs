@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,7 +62,7 @@ internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool
         var outputGradient = gradient.contiguous();
         var inputGradient = torch.empty(shape, ScalarType.Float32);
         var (planes, height, width) = Planes(shape);
-        MaxPool2x2Kernel.Backward(Floats(outputGradient), winners.bytes, Floats(inputGradient), planes, height, width);
+        MaxPool2x2Kernel.Backward(outputGradient.Floats(), winners.bytes, inputGradient.Floats(), planes, height, width);
         return new List<Tensor> { inputGradient, null! };
     }
 
@@ -74,7 +73,7 @@ internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool
     {
         var output = torch.empty(PooledShape(input.shape), ScalarType.Float32);
         var (planes, height, width) = Planes(input.shape);
-        MaxPool2x2Kernel.Forward(Floats(input), Floats(output), winners.bytes, planes, height, width, relu);
+        MaxPool2x2Kernel.Forward(input.Floats(), output.Floats(), winners.bytes, planes, height, width, relu);
         return output;
     }
 
@@ -82,5 +81,4 @@ internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool
 
     private static (int Planes, int Height, int Width) Planes(long[] shape) => ((int)(shape[0] * shape[1]), (int)shape[2], (int)shape[3]);
 
-    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 }

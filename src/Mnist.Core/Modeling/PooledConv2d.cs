@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -84,7 +83,7 @@ internal sealed class PooledConv2dFunction : autograd.SingleTensorFunction<Poole
         using var pooledGradient = gradient.contiguous();
         var weightGradient = torch.empty(weightShape, ScalarType.Float32);
         var biasGradient = torch.empty(weightShape[0], ScalarType.Float32);
-        PooledConvolutionGradient.Compute(Floats(input), Floats(pooledGradient), winners.bytes, Floats(weightGradient), Floats(biasGradient),
+        PooledConvolutionGradient.Compute(input.Floats(), pooledGradient.Floats(), winners.bytes, weightGradient.Floats(), biasGradient.Floats(),
             (int)input.shape[0], (int)input.shape[1], (int)input.shape[2], (int)input.shape[3], (int)weightShape[0], (int)weightShape[2]);
         return new List<Tensor> { null!, weightGradient, biasGradient };
     }
@@ -98,5 +97,4 @@ internal sealed class PooledConv2dFunction : autograd.SingleTensorFunction<Poole
         return (MaxPool2x2Function.Pool(convolved, winners, relu: true), winners);
     }
 
-    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,8 +37,8 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
         if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU || !input.is_contiguous())
             return Fallback(_afterDeferredRelu ? nn.functional.relu(input) : input);
         using var mask = torch.empty(input.shape, ScalarType.Float32);
-        var values = MemoryMarshal.Cast<byte, float>(mask.bytes);
-        if (_afterDeferredRelu) DropoutMask.FillAfterRelu(values, MemoryMarshal.Cast<byte, float>(input.bytes), NextKey(), _rate);
+        var values = mask.Floats();
+        if (_afterDeferredRelu) DropoutMask.FillAfterRelu(values, input.Floats(), NextKey(), _rate);
         else DropoutMask.Fill(values, NextKey(), _rate);
         return input.mul(mask);
     }

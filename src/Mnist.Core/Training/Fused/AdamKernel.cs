@@ -44,10 +44,7 @@ internal static class AdamKernel
 
     public static void Apply(Tensor parameter, Tensor grad, Tensor expAvg, Tensor expAvgSq, in AdamStep step)
     {
-        var p = MemoryMarshal.Cast<byte, float>(parameter.bytes);
-        var g = MemoryMarshal.Cast<byte, float>(grad.bytes);
-        var m = MemoryMarshal.Cast<byte, float>(expAvg.bytes);
-        var v = MemoryMarshal.Cast<byte, float>(expAvgSq.bytes);
+        Span<float> p = parameter.Floats(), g = grad.Floats(), m = expAvg.Floats(), v = expAvgSq.Floats();
         if (g.Length != p.Length || m.Length != p.Length || v.Length != p.Length)
             throw new InvalidOperationException("A parameter, its gradient and its moments differ in size.");
         Apply(p, g, m, v, step);

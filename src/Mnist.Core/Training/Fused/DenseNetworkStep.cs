@@ -69,7 +69,7 @@ internal sealed class DenseNetworkStep
         foreach (var (linear, dropout) in _hidden)
         {
             var output = Dense(activations[^1], linear);
-            if (dropout is not null) DropoutMask.ApplyAfterRelu(Floats(output), dropout.NextKey(), dropout.Rate);
+            if (dropout is not null) DropoutMask.ApplyAfterRelu(output.Floats(), dropout.NextKey(), dropout.Rate);
             else output.relu_();
             activations.Add(output);
         }
@@ -79,8 +79,8 @@ internal sealed class DenseNetworkStep
         var outputBiasGradient = torch.zeros(classes, ScalarType.Float32);
         using var labelValues = labels.to_type(ScalarType.Int64).contiguous();
         using var targetValues = targets.dtype == ScalarType.Int64 ? null : targets.to_type(ScalarType.Float32).contiguous();
-        var result = DenseNetworkKernels.SoftmaxCrossEntropy(Floats(logits), targetValues is null ? default : Floats(targetValues),
-            MemoryMarshal.Cast<byte, long>(labelValues.bytes), Floats(gradient), Floats(outputBiasGradient), rows, classes);
+        var result = DenseNetworkKernels.SoftmaxCrossEntropy(logits.Floats(), targetValues is null ? default : targetValues.Floats(),
+            MemoryMarshal.Cast<byte, long>(labelValues.bytes), gradient.Floats(), outputBiasGradient.Floats(), rows, classes);
 
         SetGradients(_output, Product(gradient.t(), activations[^1]), outputBiasGradient);
         var weight = _output.weight!;
@@ -90,7 +90,7 @@ internal sealed class DenseNetworkStep
             gradient = Product(gradient, weight);
             var biasGradient = torch.zeros(linear.bias!.shape[0], ScalarType.Float32);
             float scale = dropout is null ? 1f : (float)(1.0 / (1.0 - dropout.Rate));
-            DenseNetworkKernels.ReluDropoutBackward(Floats(gradient), Floats(activations[i + 1]), scale, Floats(biasGradient), rows, (int)gradient.shape[1]);
+            DenseNetworkKernels.ReluDropoutBackward(gradient.Floats(), activations[i + 1].Floats(), scale, biasGradient.Floats(), rows, (int)gradient.shape[1]);
             SetGradients(linear, Product(gradient.t(), activations[i]), biasGradient);
             weight = linear.weight!;
         }
@@ -114,5 +114,4 @@ internal sealed class DenseNetworkStep
         linear.bias!.grad = biasGradient;
     }
 
-    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 }
