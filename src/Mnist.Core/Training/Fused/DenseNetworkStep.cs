@@ -97,21 +97,14 @@ internal sealed class DenseNetworkStep
         return result;
     }
 
-    /// <summary>The layer's product with its bias, in bfloat16 when asked, returned in float32.</summary>
-    private Tensor Dense(Tensor input, Linear layer) => _bfloat16
-        ? nn.functional.linear(Down(input), Down(layer.weight!), Down(layer.bias!)).to_type(ScalarType.Float32)
-        : nn.functional.linear(input, layer.weight!, layer.bias!);
+    private Tensor Dense(Tensor input, Linear layer) =>
+        _bfloat16 ? BFloat16Forward.Dense(input, layer) : nn.functional.linear(input, layer.weight!, layer.bias!);
 
-    private Tensor Product(Tensor left, Tensor right) => _bfloat16
-        ? Down(left).mm(Down(right)).to_type(ScalarType.Float32)
-        : left.mm(right);
-
-    private static Tensor Down(Tensor tensor) => tensor.to_type(ScalarType.BFloat16);
+    private Tensor Product(Tensor left, Tensor right) => _bfloat16 ? BFloat16Forward.Product(left, right) : left.mm(right);
 
     private static void SetGradients(Linear linear, Tensor weightGradient, Tensor biasGradient)
     {
         linear.weight!.grad = weightGradient;
         linear.bias!.grad = biasGradient;
     }
-
 }
