@@ -21,27 +21,34 @@ public static class DigitImageFile
             throw new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"'{path}' is a folder, not an image file.", path);
         if (!File.Exists(path))
             throw new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"The image file '{path}' does not exist.", path);
-        SKBitmap? bitmap;
         try
         {
             using var stream = File.OpenRead(path);
-            using var codec = SKCodec.Create(stream);
-            if (codec is null)
-                throw new MnistException("ImageUnreadable", MnistErrorKind.InvalidData,
-                    $"The file '{path}' is not an image that can be decoded (PNG, JPEG, BMP, GIF or WebP expected).", path);
-            // The size comes from the header; it is checked before a single pixel is decoded.
-            var (width, height) = (codec.Info.Width, codec.Info.Height);
-            if (width <= 0 || height <= 0 || (long)width * height > InputLimits.MaxPicturePixels)
-                throw new MnistException("ImageTooLarge", MnistErrorKind.LimitsExceeded,
-                    $"The image '{path}' is {width:N0}x{height:N0} pixels; pictures up to {InputLimits.MaxPicturePixels / (1 << 20)} megapixels are read (scale it down first).", path);
-            bitmap = SKBitmap.Decode(codec);
+            return DecodeGray(stream, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new MnistException("ImageUnreadable", MnistErrorKind.InvalidData, $"The image file '{path}' cannot be read: {e.Message}", path, e);
         }
-        if (bitmap is null)
+    }
+
+    /// <summary>
+    /// Decodes a picture already read (or being read) from <paramref name="path"/>, which only names it in errors.
+    /// Callers that hash a file's bytes before decoding them (the picture-folder import) decode from those bytes.
+    /// </summary>
+    public static GrayImage DecodeGray(Stream stream, string path)
+    {
+        using var codec = SKCodec.Create(stream);
+        if (codec is null)
             throw new MnistException("ImageUnreadable", MnistErrorKind.InvalidData,
+                $"The file '{path}' is not an image that can be decoded (PNG, JPEG, BMP, GIF or WebP expected).", path);
+        // The size comes from the header; it is checked before a single pixel is decoded.
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width <= 0 || height <= 0 || (long)width * height > InputLimits.MaxPicturePixels)
+            throw new MnistException("ImageTooLarge", MnistErrorKind.LimitsExceeded,
+                $"The image '{path}' is {width:N0}x{height:N0} pixels; pictures up to {InputLimits.MaxPicturePixels / (1 << 20)} megapixels are read (scale it down first).", path);
+        var bitmap = SKBitmap.Decode(codec)
+            ?? throw new MnistException("ImageUnreadable", MnistErrorKind.InvalidData,
                 $"The file '{path}' is not an image that can be decoded (PNG, JPEG, BMP, GIF or WebP expected).", path);
         using (bitmap) return ToGray(bitmap);
     }
