@@ -37,6 +37,15 @@ public static class InputLimits
     public const long MaxPicturePixels = 16L << 20;
 
     /// <summary>
+    /// A picture file's size, checked before it is opened: a 4096 x 4096 photo compresses to well under this; a larger
+    /// file named .png in a picture folder (a sparse 10 GB file, say) is refused, not read.
+    /// </summary>
+    public const long MaxPictureFileBytes = 64L << 20;
+
+    /// <summary>Folder depth below a class folder that a picture-folder import walks (symbolic links to folders are never followed).</summary>
+    public const int MaxPictureFolderDepth = 32;
+
+    /// <summary>
     /// How much of a gzip-compressed IDX file's declared size is allocated before the data has been seen to exist.
     /// MNIST's training images are 47 MB; larger (or inconsistent) files are read in chunks and allocated as the
     /// data really arrives.

@@ -24,6 +24,9 @@ public sealed class MnistDataset
 
     public string Name { get; }
     public string Source { get; }
+
+    /// <summary>For data imported from a user's pictures or CSV files: what the import skipped, failed on, or took from its cache.</summary>
+    public Sources.DataImportReport? Import { get; init; }
     public MnistSplit Train { get; }
     public MnistSplit Test { get; }
 

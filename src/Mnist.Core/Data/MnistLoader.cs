@@ -59,17 +59,34 @@ public static class MnistLoader
     }
 
     /// <summary>Loads from a folder or an .npz file, whichever the path is.</summary>
-    public static MnistDataset LoadPath(string path, string? name = null, IReadOnlyList<string>? classNames = null)
+    public static MnistDataset LoadPath(string path, string? name = null, IReadOnlyList<string>? classNames = null) =>
+        LoadPath(path, new Sources.DataImportOptions { Name = name, ClassNames = classNames });
+
+    /// <summary>
+    /// Loads whatever the path is: a folder of IDX files, a folder holding train.csv and test.csv, a folder of class
+    /// folders of pictures, a Keras .npz file, or a CSV file (digits, or a manifest of pictures).
+    /// </summary>
+    public static MnistDataset LoadPath(string path, Sources.DataImportOptions options)
     {
-        if (Directory.Exists(path)) return LoadFolder(path, name, classNames);
+        if (Directory.Exists(path))
+        {
+            var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            if (HoldsIdxFiles(folder)) return LoadFolder(folder, options.Name, options.ClassNames);
+            if (Sources.UserDataLoader.CsvPairIn(folder) is { } pair) return Sources.UserDataLoader.LoadCsvPair(folder, pair.Train, pair.Test, options);
+            return Sources.UserDataLoader.LoadPictureFolder(folder, options);
+        }
         if (File.Exists(path))
         {
-            if (path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase)) return LoadNpz(path, name, classNames);
+            if (path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase)) return LoadNpz(path, options.Name, options.ClassNames);
+            if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return Sources.UserDataLoader.LoadCsvFile(Path.GetFullPath(path), options);
             throw new MnistException("DataPathUnsupported", MnistErrorKind.InvalidArgument,
-                $"'{path}' is a file but not a Keras .npz; give a folder holding the four IDX files, or a .npz file.", path);
+                $"'{path}' is a file but neither a Keras .npz nor a .csv; give a folder (IDX files, train.csv and test.csv, or class folders of pictures), an .npz or a .csv file.", path);
         }
         throw new MnistException("DataPathNotFound", MnistErrorKind.NotFound, $"Data path '{path}' does not exist.", path);
     }
+
+    /// <summary>Whether a folder holds any of the four IDX files, under any spelling, so that it is read as IDX data.</summary>
+    public static bool HoldsIdxFiles(string folder) => MnistFiles.All.Any(f => MnistFiles.Locate(folder, f) is not null);
 
     /// <summary>
     /// Loads a known dataset's cached files (<paramref name="cacheRoot"/> is the cache folder; the dataset's own

@@ -1,15 +1,22 @@
 using System.Management.Automation;
 using Mnist.Cmdlets.Infrastructure;
 using Mnist.Core.Data;
+using Mnist.Core.Data.Sources;
 
 namespace Mnist.Cmdlets.Commands;
 
-/// <summary>Loads MNIST (or a drop-in variant) as one dataset object holding both splits.</summary>
+/// <summary>
+/// Loads MNIST (or a drop-in variant), or the user's own labelled pictures and CSV files, as one dataset object holding
+/// both splits.
+/// </summary>
 [Cmdlet(VerbsData.Import, "MnistData", DefaultParameterSetName = "Cache")]
 [OutputType(typeof(MnistDataset), typeof(MnistSplit))]
 public sealed class ImportMnistDataCommand : MnistCmdlet
 {
-    /// <summary>A folder of IDX files or a .npz; a wildcard must match exactly one.</summary>
+    /// <summary>
+    /// A folder (IDX files; train.csv and test.csv; or class folders of pictures), a .npz or a .csv file; a wildcard must
+    /// match exactly one.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
@@ -49,6 +56,18 @@ public sealed class ImportMnistDataCommand : MnistCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? TestCount { get; set; }
 
+    /// <summary>For pictures and CSV files that do not split the data themselves: the share of images the test split takes, by content.</summary>
+    [Parameter(ParameterSetName = "Path")]
+    [Parameter(ParameterSetName = "LiteralPath")]
+    [ValidateRange(0.0, 0.9)]
+    public double TestFraction { get; set; } = 0.2;
+
+    /// <summary>How pictures become images: by default a 28x28 8-bit grayscale picture is taken as it is and any other gets the digit preparation.</summary>
+    [Parameter(ParameterSetName = "Path")]
+    [Parameter(ParameterSetName = "LiteralPath")]
+    [ValidateSet("Digit", "Resize", "None", IgnoreCase = true)]
+    public string? Preparation { get; set; }
+
     protected override void ProcessOne()
     {
         var dataset = ParameterSetName == "Cache" ? LoadCache() : LoadPath();
@@ -62,11 +81,39 @@ public sealed class ImportMnistDataCommand : MnistCmdlet
         var path = PathResolution.SingleInput(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath",
             given => new Mnist.Core.MnistException("DataPathNotFound", Mnist.Core.MnistErrorKind.NotFound, $"No data path matches '{given}'.", given));
         WriteVerbose($"Loading '{path}'.");
-        var dataset = MnistLoader.LoadPath(path, Name, DatasetCatalog.ResolveClassNames(ClassNames));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var dataset = MnistLoader.LoadPath(path, new DataImportOptions
+        {
+            Name = Name,
+            ClassNames = DatasetCatalog.ResolveClassNames(ClassNames),
+            TestFraction = TestFraction,
+            Preparation = Preparation is null ? PicturePreparation.Auto : Enum.Parse<PicturePreparation>(Preparation, ignoreCase: true),
+            CacheRoot = DataCache.Root(this),
+            Progress = ThrottledProgress<PictureImportProgress>(p => p.IsFinal, p => PictureProgress(path, p)),
+            Cancel = Cancellation,
+        });
+        WriteProgress(new ProgressRecord(1, $"Importing '{path}'", "Done") { RecordType = ProgressRecordType.Completed });
+        if (dataset.Import is { } import) ReportImport(path, import, started.Elapsed);
         WriteVerbose(dataset.KnownAs is { } known
             ? $"'{path}' holds {known.Title} (recognised by its SHA-256 sums): named '{dataset.Name}'."
             : $"'{path}' is not a dataset the module knows by its sums: named '{dataset.Name}', classes {string.Join(", ", dataset.ClassNames)}.");
         return dataset;
+    }
+
+    private static ProgressRecord PictureProgress(string path, PictureImportProgress p) =>
+        new(1, $"Importing '{path}'", $"{p.Done:N0} of {p.Total:N0} pictures ({p.FromCache:N0} from the prepared-image cache)")
+        {
+            PercentComplete = p.Total == 0 ? 100 : (int)(100L * p.Done / p.Total),
+            SecondsRemaining = p.Remaining is { } left ? (int)Math.Ceiling(left.TotalSeconds) : -1,
+        };
+
+    /// <summary>Files passed over in -Verbose; pictures that could not be used as non-terminating errors naming each file.</summary>
+    private void ReportImport(string path, DataImportReport import, TimeSpan elapsed)
+    {
+        foreach (var skipped in import.SkippedFiles) WriteVerbose($"Skipped '{skipped}': not a picture file by its extension, or a link to a folder.");
+        foreach (var note in import.Notes) WriteVerbose(note);
+        foreach (var failure in import.Failures) WriteMnistError(failure);
+        WriteVerbose($"'{path}': {import} in {elapsed.TotalSeconds:N1} s.");
     }
 
     private MnistDataset LoadCache()
