@@ -59,7 +59,7 @@ public static class DigitCsv
         foreach (var row in reader)
         {
             cancel.ThrowIfCancellationRequested();
-            int line = row.LineNumberFrom;
+            int line = row.RowIndex + 1;
             if (images.Count == 0 && columns == 0)
             {
                 columns = row.ColCount;
@@ -93,7 +93,7 @@ public static class DigitCsv
         foreach (var row in reader)
         {
             cancel.ThrowIfCancellationRequested();
-            int line = row.LineNumberFrom;
+            int line = row.RowIndex + 1;
             if (columns == 0)
             {
                 columns = row.ColCount;
