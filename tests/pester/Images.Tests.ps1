@@ -3,25 +3,7 @@ BeforeAll {
     Import-Module $ModuleManifest
     Use-ModuleAssembly SkiaSharp
 
-    # An MNIST digit (784 bytes, ink bright) drawn black on white paper, scaled up and placed off centre.
-    function Write-DigitPicture {
-        param([byte[]] $Pixels, [string] $Path, [int] $Size = 200, [int] $Scale = 5, [int] $Left = 10, [int] $Top = 50,
-            [ValidateSet('Png', 'Jpeg')] [string] $Format = 'Png')
-        $digit = [SkiaSharp.SKBitmap]::new(28, 28, [SkiaSharp.SKColorType]::Gray8, [SkiaSharp.SKAlphaType]::Opaque)
-        $paper = [byte[]]::new(784)
-        for ($i = 0; $i -lt 784; $i++) { $paper[$i] = 255 - $Pixels[$i] }
-        [System.Runtime.InteropServices.Marshal]::Copy($paper, 0, $digit.GetPixels(), 784)
-        $page = [SkiaSharp.SKBitmap]::new($Size, $Size)
-        $canvas = [SkiaSharp.SKCanvas]::new($page)
-        $canvas.Clear([SkiaSharp.SKColors]::White)
-        $image = [SkiaSharp.SKImage]::FromBitmap($digit)
-        $sampling = [SkiaSharp.SKSamplingOptions]::new([SkiaSharp.SKFilterMode]::Linear)
-        $canvas.DrawImage($image, [SkiaSharp.SKRect]::Create($Left, $Top, 28 * $Scale, 28 * $Scale), $sampling, $null)
-        $canvas.Dispose()
-        $data = $page.Encode([SkiaSharp.SKEncodedImageFormat]::$Format, 95)
-        [System.IO.File]::WriteAllBytes($Path, $data.ToArray())
-        $data.Dispose(); $image.Dispose(); $page.Dispose(); $digit.Dispose()
-    }
+    . "$PSScriptRoot/Pictures.ps1"
 }
 
 Describe 'Get-MnistPrediction on picture files' {
