@@ -164,6 +164,17 @@ public class PictureFolderImportTests
     }
 
     [Fact]
+    public void A_named_class_without_a_folder_is_a_class_with_no_pictures_yet()
+    {
+        using var folder = new UserFolder();
+        folder.WriteDigit("1/a.png", 2);
+        folder.WriteDigit("2/b.png", 1);
+        var data = MnistLoader.LoadPath(folder.Root, Options() with { TestFraction = 0, ClassNames = DatasetCatalog.DigitClassNames });
+        Assert.Equal(DatasetCatalog.DigitClassNames, data.ClassNames);
+        Assert.Equal(new[] { 0, 1, 1, 0, 0, 0, 0, 0, 0, 0 }, data.Train.ClassCounts);
+    }
+
+    [Fact]
     public void A_class_folder_not_named_by_the_caller_is_an_error_never_dropped()
     {
         using var folder = new UserFolder();

@@ -66,12 +66,6 @@ public sealed class PictureFolderScan
                 throw new MnistException("PictureClassEmpty", MnistErrorKind.InvalidData,
                     $"The class folder '{classFolder}' holds no picture files (PNG, JPEG, BMP, GIF or WebP).", classFolder);
         }
-        var present = pictures.Where(p => p.Split != SplitHint.Test).Select(p => p.Label).ToHashSet();
-        var missing = Enumerable.Range(0, names.Count).Where(l => !present.Contains(l)).Select(l => names[l]).ToList();
-        if (missing.Count > 0)
-            throw new MnistException("PictureClassEmpty", MnistErrorKind.InvalidData,
-                $"'{folder}' has no {(ownSplits ? "training " : "")}pictures of the class{(missing.Count > 1 ? "es" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))}.",
-                folder);
         return new PictureFolderScan(names, pictures, skipped, ownSplits);
     }
 

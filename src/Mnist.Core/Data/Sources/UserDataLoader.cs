@@ -26,7 +26,7 @@ public static class UserDataLoader
         options.Validate();
         var scan = PictureFolderScan.Scan(folder, options.ClassNames);
         var prepared = PictureImport.Prepare(scan.Pictures, options);
-        RequireEveryClass(prepared.Images, scan.ClassNames, folder, scan.HasOwnSplits);
+        RequireUsablePictures(scan.Pictures, prepared.Images, scan.ClassNames, folder);
         var report = new DataImportReport(scan.Skipped, prepared.Failures, prepared.FromCache, prepared.Prepared);
         return DatasetAssembler.Assemble(options.Name ?? Path.GetFileName(folder), folder, scan.ClassNames, options.Rows, options.Columns,
             prepared.Images, options.TestFraction, keepOrder: false, report);
@@ -92,7 +92,7 @@ public static class UserDataLoader
             pictures.Add(new PictureEntry(Path.GetFullPath(row.Path, baseFolder), label, SplitHint.None));
         }
         var prepared = PictureImport.Prepare(pictures, options);
-        RequireEveryClass(prepared.Images, names, path, ownSplits: false);
+        RequireUsablePictures(pictures, prepared.Images, names, path);
         return DatasetAssembler.Assemble(options.Name ?? Path.GetFileNameWithoutExtension(path), path, names, options.Rows, options.Columns,
             prepared.Images, options.TestFraction, keepOrder: false,
             new DataImportReport(Array.Empty<string>(), prepared.Failures, prepared.FromCache, prepared.Prepared));
@@ -115,13 +115,17 @@ public static class UserDataLoader
             : list.Order(StringComparer.Ordinal).ToList();
     }
 
-    private static void RequireEveryClass(IReadOnlyList<LabelledImage> images, IReadOnlyList<string> classNames, string source, bool ownSplits)
+    /// <summary>A class that has pictures but not one usable is an error: its folder or rows are there for a reason.</summary>
+    private static void RequireUsablePictures(IReadOnlyList<PictureEntry> pictures, IReadOnlyList<LabelledImage> images,
+        IReadOnlyList<string> classNames, string source)
     {
-        var present = images.Where(i => i.Split != SplitHint.Test).Select(i => i.Label).ToHashSet();
-        var missing = Enumerable.Range(0, classNames.Count).Where(l => !present.Contains(l)).Select(l => $"'{classNames[l]}'").ToList();
-        if (missing.Count > 0)
+        var usable = images.Select(i => i.Label).ToHashSet();
+        var unusable = pictures.Select(p => p.Label).Distinct().Where(l => !usable.Contains(l)).Order().Select(l => $"'{classNames[l]}'").ToList();
+        if (unusable.Count > 0)
             throw new MnistException("PictureClassEmpty", MnistErrorKind.InvalidData,
-                $"'{source}' has no usable {(ownSplits ? "training " : "")}picture of the class{(missing.Count > 1 ? "es" : "")} {string.Join(", ", missing)}.",
+                $"'{source}' has no usable picture of the class{(unusable.Count > 1 ? "es" : "")} {string.Join(", ", unusable)}: every one failed to read or prepare.",
                 source);
+        if (images.Count == 0)
+            throw new MnistException("PictureFolderNoClasses", MnistErrorKind.InvalidData, $"'{source}' gives no usable pictures.", source);
     }
 }
