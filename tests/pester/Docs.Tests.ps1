@@ -2,7 +2,7 @@
 BeforeDiscovery {
     $root = (Resolve-Path "$PSScriptRoot/../..").Path
     $pages = @(Get-Item "$root/README.md") + @(Get-ChildItem "$root/docs" -Filter *.md)
-    $script:links = foreach ($page in $pages) {
+    $script:links = @(foreach ($page in $pages) {
         $text = Get-Content $page.FullName -Raw
         # Inline links [text](target) outside code blocks; absolute URLs are not ours to check here.
         $prose = [regex]::Replace($text, '(?ms)^```.*?^```', '')
@@ -11,7 +11,7 @@ BeforeDiscovery {
             if ($target -match '^[a-z]+:') { continue }
             @{ Page = [IO.Path]::GetRelativePath($root, $page.FullName); Target = $target; Folder = $page.DirectoryName }
         }
-    } | Sort-Object { "$($_.Page) $($_.Target)" } -Unique
+    }) | Sort-Object { "$($_.Page) $($_.Target)" } -Unique
     $script:docPages = Get-ChildItem "$root/docs" -Filter *.md | ForEach-Object { @{ Name = $_.Name } }
 }
 
@@ -40,6 +40,15 @@ Describe 'README.md' {
 
     It 'links to docs/<Name>' -TestCases $docPages {
         $readme | Should -Match ([regex]::Escape("(docs/$Name"))
+    }
+
+    It 'quotes ConvertTo-OneHot''s output as the module prints it' {
+        . "$PSScriptRoot/Common.ps1"
+        Import-Module $ModuleManifest
+        $quote = [regex]::Match($readme, '`(\(5 \\\| ConvertTo-OneHot\) -join '' '')` gives `([^`]+)`')
+        $quote.Success | Should -BeTrue
+        $printed = Invoke-Expression ($quote.Groups[1].Value -replace '\\\|', '|')
+        $printed | Should -Be $quote.Groups[2].Value
     }
 
     It 'keeps no dated bench runs (their history is in git)' {
