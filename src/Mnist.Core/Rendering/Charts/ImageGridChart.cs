@@ -10,6 +10,7 @@ public static class ImageGridChart
 {
     private const float Padding = 10;
     private const float TitleMargin = 8;
+    private const float MinimumTitleBand = 26;
 
     /// <summary>The image's size: rows of tiles, each under a title band as tall as the longest title needs.</summary>
     public static (int Width, int Height) Size(IReadOnlyList<ImageTile> tiles, int columns, int width)
@@ -58,7 +59,7 @@ public static class ImageGridChart
         TitleLines.Wrap(tile.Title, cellWidth - 4, text => font.MeasureText(text));
 
     private static float TitleBand(IReadOnlyList<ImageTile> tiles, SKFont font, float cellWidth) =>
-        tiles.Max(tile => TitleLinesOf(tile, font, cellWidth).Count) * font.Spacing + TitleMargin;
+        Math.Max(MinimumTitleBand, tiles.Max(tile => TitleLinesOf(tile, font, cellWidth).Count) * font.Spacing + TitleMargin);
 
     private static void DrawTitle(SKCanvas canvas, ImageTile tile, string line, SKFont font, float centre, float baseline)
     {
