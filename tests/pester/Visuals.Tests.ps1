@@ -323,31 +323,3 @@ Describe 'Format views' {
         foreach ($class in 0..9) { $text | Should -Match "(?m)^\s+$class\s+$class\s+\d+\s+0\.\d{4}" }
     }
 }
-
-Describe 'Help sources of <_>' -ForEach 'Get-MnistSample', 'Show-MnistImage', 'Export-MnistChart' {
-    BeforeAll {
-        $script:name = $_
-        $script:help = Import-PowerShellDataFile "$PSScriptRoot/../../module/help/$name.psd1"
-    }
-
-    It 'has a synopsis, a description, inputs, outputs and at least two examples' {
-        $help.Keys | Sort-Object | Should -Be @('Description', 'Examples', 'Inputs', 'Outputs', 'Parameters', 'Synopsis')
-        $help.Synopsis | Should -Not -BeNullOrEmpty
-        $help.Examples.Count | Should -BeGreaterOrEqual 2
-    }
-
-    It 'describes every parameter of the cmdlet' {
-        $parameters = (Get-Command $name).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters }
-        $parameters | Sort-Object | Should -Be ($help.Parameters.Keys | Sort-Object)
-    }
-
-    It 'has examples that work as printed' {
-        Push-Location (New-TestFolder)
-        try {
-            foreach ($example in $help.Examples) {
-                $code = [scriptblock]::Create($example.Code)
-                { & { $ErrorActionPreference = 'Stop'; & $code } *> $null } | Should -Not -Throw -Because $example.Code
-            }
-        } finally { Pop-Location }
-    }
-}
