@@ -96,9 +96,17 @@ function Get-DefaultText([System.Management.Automation.CmdletInfo] $Command, [st
     $property = $Command.ImplementingType.GetProperty($Name)
     if (-not $property) { return 'None' }
     $value = $property.GetValue([Activator]::CreateInstance($Command.ImplementingType))
-    if ($null -eq $value -or ($value -is [array] -and $value.Count -eq 0) -or "$value" -eq '') { 'None' }
-    elseif ($value -is [System.Management.Automation.SwitchParameter]) { "$($value.IsPresent)" }
-    else { [string]::Format([cultureinfo]::InvariantCulture, '{0}', $value) }
+    if ($null -eq $value -or ($value -is [array] -and $value.Count -eq 0) -or "$value" -eq '') { return 'None' }
+    if ($value -is [System.Management.Automation.SwitchParameter]) { return "$($value.IsPresent)" }
+    # A property's initial value outside the parameter's own range is a marker for "decided later", not a default
+    # a user could type: the help source must say in Defaults what happens instead.
+    $range = $Command.Parameters[$Name].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] }
+    foreach ($item in @($value)) {
+        if ($range -and $null -ne $range.MinRange -and ($item -lt $range.MinRange -or $item -gt $range.MaxRange)) {
+            throw "$($Command.Name): -$Name starts at $item, outside its range $($range.MinRange)..$($range.MaxRange); say its default in the help source's Defaults."
+        }
+    }
+    (@($value) | ForEach-Object { [string]::Format([cultureinfo]::InvariantCulture, '{0}', $_) }) -join ', '
 }
 
 function Add-Parameter([System.Xml.XmlNode] $Parent, [System.Management.Automation.CmdletInfo] $Command,

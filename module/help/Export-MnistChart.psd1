@@ -14,6 +14,7 @@
         WhatIf      = 'Shows which chart would be written where, and writes nothing.'
         Confirm     = 'Asks before writing the file.'
     }
+    Defaults    = @{ Kind = 'Decided by the input: ImageGrid, History or ConfusionMatrix'; Columns = '3'; Width = 'By the chart: 150 per grid column, 1000 for a history, 720 for a confusion matrix'; Height = 'By the chart: a grid''s follows from its width and rows, 420 for a history, 660 for a confusion matrix' }
     Inputs      = @(
         'Mnist.Core.Data.MnistSample: images for a grid.'
         'Mnist.Core.Evaluation.MnistPrediction: predictions for a grid, titled with the predicted and the true class.'

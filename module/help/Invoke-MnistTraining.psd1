@@ -43,7 +43,7 @@ state, random generator and History agree), and a warning says where it stopped.
         Data            = 'The dataset to train on, from Import-MnistData, or its Train split; the Train split is used. Takes the dataset from the pipeline.'
         Model           = 'The model to train, from New-MnistModel, Import-MnistModel or an earlier training; takes a model from the pipeline ($model | Invoke-MnistTraining -Data $data). Defaults to a new model of the notebook''s architecture, with -Seed.'
         Epochs          = 'Passes over the training data, 1 to 100000.'
-        BatchSize       = 'Images per gradient step, 1 to 65536. Defaults to the model''s own (its BatchSize, shown in its summary: 128 for Mlp and Cnn, 256 for FastCnn).'
+        BatchSize       = 'Images per gradient step, 1 to 65536. Defaults to the model''s own (its BatchSize, shown in its summary: 128 for Mlp, 64 for Cnn, 256 for FastCnn).'
         ValidationSplit = 'The fraction of the training split held out for validation, as Keras takes it: from 0 (no validation) up to 0.99. Negative values and 1 or more are rejected.'
         Seed            = 'Seed (0 or more) for a new model''s weights, or, with -Model, re-seeds that model''s generator for shuffling and dropout. Same seed and -ThreadCount, same result.'
         ThreadCount     = 'Intra-op threads libtorch uses, 1 to 1024; defaults to the number of processors. Results are reproducible for a fixed thread count; different counts give slightly different sums. Tab completion offers 1 to the number of processors.'
@@ -61,7 +61,7 @@ state, random generator and History agree), and a warning says where it stopped.
         AugmentShear    = 'With -Augment: the largest horizontal shear, in degrees either way, 0 to 45 (default 10).'
         Precision       = 'The number format of the products: Float32 (default) or BFloat16 (mixed precision; needs a CPU with AVX512-BF16 or AMX-BF16, else PrecisionNotSupported).'
     }
-    Defaults    = @{ BatchSize = 'The model''s own (128; 256 for FastCnn)'; ThreadCount = 'The number of processors'; Seed = 'A random seed, recorded on the model'; Monitor = 'val_loss'; MaxDuration = 'None'; AugmentRotation = '10'; AugmentShift = '2'; AugmentScale = '0.1'; AugmentShear = '10'; Precision = 'Float32' }
+    Defaults    = @{ BatchSize = 'The model''s own (128; 64 for Cnn; 256 for FastCnn)'; ThreadCount = 'The number of processors'; Seed = 'A random seed, recorded on the model'; Monitor = 'val_loss'; MaxDuration = 'None'; AugmentRotation = '10'; AugmentShift = '2'; AugmentScale = '0.1'; AugmentShear = '10'; Precision = 'Float32' }
     Inputs      = @('Mnist.Core.Data.MnistDataset: the data to train on.', 'Mnist.Core.Modeling.MnistModel: a model to train further (with -Data).')
     Outputs     = @('Mnist.Core.Modeling.MnistModel: the trained model, with History, TrainingData, ClassNames and Seed.')
     Examples    = @(

@@ -8,6 +8,7 @@
         Color       = 'Draws with grey half blocks and 24-bit ANSI colours even when NO_COLOR is set or the host does not report colour support.'
         Numbers     = 'Prints each pixel''s value, 0-255, 28 numbers per row.'
     }
+    Defaults    = @{ Columns = '3, or as many as fit the window when fewer do' }
     Inputs      = @(
         'Mnist.Core.Data.MnistSample: an image from Get-MnistSample.'
         'Mnist.Core.Evaluation.MnistPrediction: a prediction from Get-MnistPrediction, with the pixels it was made from.'

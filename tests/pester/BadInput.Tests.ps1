@@ -141,6 +141,22 @@ Describe 'Values that only the module can judge' {
         $err.Exception.Message | Should -BeLike '*String*'
     }
 
+    It 'says to pipe a model, and how, when a dataset is piped to <Command>' -TestCases @(
+        @{ Command = 'Test-MnistModel'; Line = '$small | Test-MnistModel'; Shows = '$model | Test-MnistModel -Data $data' }
+        @{ Command = 'Export-MnistModel'; Line = '$small | Export-MnistModel (Join-Path (New-TestFolder) d.model)'; Shows = '$model | Export-MnistModel ./mnist.model' }
+    ) {
+        $err = { Invoke-Expression $Line -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike "ParameterArgumentTransformationError,*"
+        $err.Exception.Message | Should -Not -Match 'cannot be bound'
+        $err.Exception.Message | Should -Match "given the dataset 'mnist'. Pipe a model"
+        $err.Exception.Message | Should -Match ([regex]::Escape($Shows))
+    }
+
+    It 'says to pipe a model when a split is piped to Test-MnistModel' {
+        $err = { $small.Test | Test-MnistModel -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match "given the Test split of 'mnist'. Pipe a model"
+    }
+
     It 'rejects an index one past the end of the training split' {
         $err = { New-MnistModel | Get-MnistPrediction -Data $small -Split Train -Index 300 } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'IndexOutOfRange,*'

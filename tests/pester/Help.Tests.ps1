@@ -60,6 +60,31 @@ Describe 'Get-Help' {
         }
     }
 
+    It 'shows for each parameter of <Name> a default it accepts, or says in words what decides it' -TestCases $cmdlets {
+        $command = Get-Command $Name
+        foreach ($entry in (Get-Help $Name -Full).Parameters.Parameter) {
+            $default = "$($entry.DefaultValue)"
+            $default | Should -Not -Match '^System\.' -Because "-$($entry.Name) of $Name shows a type name as its default"
+            $range = $command.Parameters[$entry.Name].Attributes | Where-Object { $_ -is [ValidateRange] }
+            $number = 0.0
+            if ($range -and $null -ne $range.MinRange -and [double]::TryParse($default, [ref]$number)) {
+                $number | Should -BeGreaterOrEqual $range.MinRange -Because "-$($entry.Name) of $Name shows $default, which it refuses"
+                $number | Should -BeLessOrEqual $range.MaxRange -Because "-$($entry.Name) of $Name shows $default, which it refuses"
+            }
+        }
+    }
+
+    It 'shows the defaults Export-MnistChart really takes: 3 columns, and the kind from the input' {
+        $parameters = (Get-Help Export-MnistChart -Full).Parameters.Parameter
+        ($parameters | Where-Object Name -EQ Columns).DefaultValue | Should -Be '3'
+        ($parameters | Where-Object Name -EQ Kind).DefaultValue | Should -Match 'input'
+        ((Get-Help Get-MnistSample -Full).Parameters.Parameter | Where-Object Name -EQ Index).DefaultValue | Should -Be '0'
+    }
+
+    It 'names no other module in the help of <Name>' -TestCases $cmdlets {
+        Get-Help $Name -Full | Out-String | Should -Not -Match 'PSMnist'
+    }
+
     It 'has the about_Mnist topic with the workflow' {
         $text = Get-Help about_Mnist | Out-String
         $text | Should -Match 'Import-MnistData \| Invoke-MnistTraining'
@@ -77,6 +102,9 @@ Describe 'Get-Help' {
 Describe 'The examples in the help' {
     It 'runs example <Number> of <Name> as printed' -TestCases $examples {
         if ($Skip) { Set-ItResult -Skipped -Because 'its help source says NotRunByTests'; return }
+        if ($Code -match '-Precision BFloat16' -and -not (Get-MnistEnvironment).Avx512Bf16) {
+            Set-ItResult -Skipped -Because 'it trains in bfloat16, and this processor has neither AVX512-BF16 nor AMX-BF16'; return
+        }
         # In a folder of its own, so that examples which write ./file.png neither litter the checkout nor meet
         # the file an earlier run left.
         $folder = New-TestFolder

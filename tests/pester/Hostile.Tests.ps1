@@ -1,6 +1,6 @@
 # Files made by someone else (a model from another machine, a picture from a web form, data from a mirror): each
-# is refused with the module's documented error naming the file, the next file goes on, the process survives, and
-# its memory stays near what legitimate work needs.
+# is refused with the module's documented error naming the file, the next file goes on, and the process survives.
+# The memory these files cost is measured by bench/Measure-HostileInput.ps1.
 BeforeAll {
     . "$PSScriptRoot/Common.ps1"
     Import-Module $ModuleManifest
@@ -57,48 +57,5 @@ Describe 'Import-MnistModel given hostile model files' {
         $output | Should -Match 'ids=ModelFileCorrupt,'
         $output | Should -Match 'imported=1'
         $output | Should -Match 'alive'
-    }
-}
-
-Describe 'Memory on hostile files' {
-    It 'stays within 300 MB of a warmed-up baseline for a zip-bomb model, a lying IDX header, a gigapixel PNG and an absurd npz' {
-        # A model whose weights entry inflates to 512 MB.
-        $bomb = New-HostileModel -Folder $folder -GoodModel $good 'bomb.mnist' 'weights.bin' {
-            param($bytes, $out) $zeros = [byte[]]::new(1MB); foreach ($i in 1..512) { $out.Write($zeros, 0, $zeros.Length) } }
-        # IDX images claiming two million 28x28 images (1.5 GB) in a 2 KB file.
-        $idx = New-IdxFolder -Train 3 -Test 3
-        Write-IdxFile "$idx/train-images-idx3-ubyte" 2051 @(2000000, 28, 28) ([byte[]]::new(784 * 3))
-        # A PNG whose header claims 40,000 x 40,000 pixels.
-        $png = Join-Path $folder 'huge.png'
-        New-HugePngHeader -Path $png -Side 40000
-        # An npz whose x_train claims 100 million images.
-        $npz = Join-Path $folder 'absurd.npz'
-        New-AbsurdNpz -Path $npz
-
-        $script = @"
-`$ErrorActionPreference = 'Continue'
-Import-Module '$ModuleManifest'
-function Get-Hwm { [long]((Get-Content /proc/self/status | Where-Object { `$_ -like 'VmHWM:*' }) -replace '\D', '') * 1KB }
-`$model = Import-MnistModel '$good'
-`$null = Import-MnistData -Path (New-Item -ItemType Directory (Join-Path '$folder' 'warm') -Force).FullName -ErrorAction SilentlyContinue
-[GC]::Collect()
-`$base = Get-Hwm
-`$ids = @()
-Import-MnistModel '$bomb' -ErrorVariable +e -ErrorAction SilentlyContinue | Out-Null
-try { Import-MnistData -Path '$idx' | Out-Null } catch { `$ids += `$_.FullyQualifiedErrorId }
-Get-MnistPrediction -Model `$model -Path '$png' -ErrorVariable +e -ErrorAction SilentlyContinue | Out-Null
-try { Import-MnistData -Path '$npz' | Out-Null } catch { `$ids += `$_.FullyQualifiedErrorId }
-`$ids += `$e.FullyQualifiedErrorId
-'ids=' + (`$ids -join ';')
-'growth=' + ((Get-Hwm) - `$base)
-"@
-        $output = & dotnet pwsh -NoProfile -NonInteractive -Command $script 2>&1 | Out-String
-        $LASTEXITCODE | Should -Be 0 -Because $output
-        $output | Should -Match 'IdxTruncated,' -Because $output
-        $output | Should -Match 'ModelFileTooLarge,' -Because $output
-        $output | Should -Match 'ImageTooLarge,' -Because $output
-        ([regex]::Matches($output, 'IdxTruncated,')).Count | Should -Be 2 -Because $output
-        $growth = [long]([regex]::Match($output, 'growth=(\d+)').Groups[1].Value)
-        $growth | Should -BeLessThan 300MB -Because "peak RSS grew by $([math]::Round($growth / 1MB)) MB"
     }
 }

@@ -81,7 +81,7 @@ print(model.opset_import[0].version, model.graph.input[0].name, model.graph.outp
         "$output" | Should -Be '13 pixels probabilities'
     }
 
-    It 'is served by ONNX Runtime in the README''s .NET example with the module''s predictions' {
+    It 'is served by ONNX Runtime in the documented .NET example with the module''s predictions' {
         $path = Join-Path (New-TestFolder) 'mnist.onnx'
         $mlp | Export-MnistModel -Path $path
         $lines = & dotnet run --file "$root/examples/onnx/predict.cs" -- $path $idxPath 20 2>&1
@@ -96,8 +96,8 @@ print(model.opset_import[0].version, model.graph.input[0].name, model.graph.outp
         }
     }
 
-    It 'is quoted in the README exactly as the example file is' {
-        $readme = Get-Content "$root/README.md" -Raw
+    It 'is quoted in docs/model-formats.md exactly as the example file is' {
+        $readme = Get-Content "$root/docs/model-formats.md" -Raw
         $file = (Get-Content "$root/examples/onnx/predict.cs" -Raw).Trim() -replace "`r`n", "`n"
         $readme -replace "`r`n", "`n" | Should -Match ([regex]::Escape("``````csharp`n$file`n``````"))
     }

@@ -149,6 +149,25 @@ Describe 'New-MnistModel' {
         $text | Should -Match 'Total params: 407,050'
     }
 
+    It 'shows its summary in an 80-column terminal without breaking a word (<Case>)' -TestCases @(
+        @{ Case = 'the notebook''s model'; Make = { New-MnistModel -Seed 42 } }
+        @{ Case = 'the CNN'; Make = { New-MnistModel -Architecture Cnn -Seed 1 } }
+        @{ Case = 'FastCnn with SGD'; Make = { New-MnistModel -Architecture FastCnn -Optimizer Sgd -Seed 1 } }
+        @{ Case = 'a trained and evaluated model'; Make = {
+                $trained = Import-MnistData -TrainCount 500 -TestCount 100 | Invoke-MnistTraining -Epochs 1 -Quiet -Seed 3
+                $null = $trained | Test-MnistModel
+                $trained } }
+    ) {
+        $model = & $Make
+        $narrow = ($model | Out-String -Width 80) -split '\r?\n'
+        $wide = ($model | Out-String -Width 1000) -split '\r?\n'
+        # PowerShell breaks a line that fills the window mid-word: every line must stay short of it.
+        $narrow | ForEach-Object { $_.Length | Should -BeLessThan 80 -Because "'$_'" }
+        # The same words in the same order as on a wide screen: none was cut in two.
+        (-split ($narrow -join ' ')) | Should -Be (-split ($wide -join ' '))
+        ($narrow -join ' ') | Should -Match 'categorical_crossentropy'
+    }
+
     It 'takes hidden units, dropout, optimizer and learning rate' {
         $model = New-MnistModel -HiddenUnits 256 -Dropout 0.5 -Optimizer Sgd -LearningRate 0.01
         $model.ParameterCount | Should -Be (784 * 256 + 256 + 256 * 10 + 10)

@@ -13,8 +13,9 @@ public class ArithmeticFloorTests
         double perImage = 2.0 * (784 * 512 + 512 * 10) * 2 + 2.0 * 512 * 10;
         double validation = 2.0 * (784 * 512 + 512 * 10);
         double expected = perImage * 54_000 + validation * 6_000;
-        Assert.Equal(expected, ArithmeticFloorMeter.EpochFlops(new ModelSpec(), 54_000, 6_000, 128), 0);
-        Assert.Equal(93.24, expected / 1e9, 2);
+        double counted = ArithmeticFloorMeter.EpochFlops(new ModelSpec(), 54_000, 6_000, 128);
+        Assert.Equal(expected, counted, 0);
+        Assert.Equal(93.24, counted / 1e9, 2);   // the figure the bench and the design notes quote
     }
 
     [Fact]

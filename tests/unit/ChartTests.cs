@@ -39,7 +39,7 @@ public sealed class ChartTests : IDisposable
         ChartWriter.ImageGrid(path, Tiles(9), 3, 450, overwrite: false);
         using var bitmap = SKBitmap.Decode(path);
         Assert.Equal(450, bitmap.Width);
-        Assert.Equal(ImageGridChart.Size(9, 3, 450).Height, bitmap.Height);
+        Assert.Equal(ImageGridChart.Size(Tiles(9), 3, 450).Height, bitmap.Height);
         Assert.Equal(new[] { 3, 3, 3 }, ChartImages.BlackSquaresPerBand(bitmap));
     }
 
@@ -71,6 +71,63 @@ public sealed class ChartTests : IDisposable
         ChartWriter.ImageGrid(path, tiles, 3, 450, overwrite: false);
         var titles = XDocument.Load(path).Root!.Descendants(Svg + "text").Select(t => t.Value.Trim());
         Assert.Equal(new[] { "Predicted 7, Class 7", "Predicted 2, Class 7" }, titles);
+    }
+
+    private static readonly string[] Fashion =
+        { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" };
+
+    private static IReadOnlyList<ImageTile> FashionPredictions() =>
+        Enumerable.Range(0, 10).Select(label => ImageTile.From(new MnistPrediction
+        {
+            Predicted = 9 - label, PredictedName = Fashion[9 - label], Label = label, TrueClassName = Fashion[label],
+            Pixels = Tiles(1)[0].Pixels,
+        })).Append(ImageTile.From(new MnistPrediction
+        {
+            Predicted = 9, PredictedName = "Ankle boot", Label = 9, TrueClassName = "Ankle boot", Pixels = Tiles(1)[0].Pixels,
+        })).ToList();
+
+    [Theory]
+    [InlineData(3, 450)]
+    [InlineData(4, 600)]
+    [InlineData(5, 400)]
+    public void Fashion_prediction_titles_are_no_wider_than_their_tiles_and_keep_every_word(int columns, int width)
+    {
+        var tiles = FashionPredictions();
+        var titles = ImageGridChart.Titles(tiles, columns, width);
+        Assert.All(titles, title => Assert.True(title.Width <= title.TileWidth, $"'{string.Join(" / ", title.Lines)}' is {title.Width} wide in a {title.TileWidth} tile"));
+        Assert.Equal(tiles.Select(tile => tile.Title), titles.Select(title => string.Join(" ", title.Lines)));
+        Assert.Contains(titles, title => title.Lines.Count > 1);   // "Predicted Ankle boot, Class Ankle boot" needs two
+
+        var path = Path.Combine(_folder, "fashion.svg");
+        ChartWriter.ImageGrid(path, tiles, columns, width, overwrite: false);
+        var drawn = XDocument.Load(path).Root!.Descendants(Svg + "text").Select(t => t.Value.Trim());
+        Assert.Equal(titles.SelectMany(title => title.Lines), drawn);
+    }
+
+    [Fact]
+    public void Svg_pixel_squares_overlap_their_inked_neighbours_so_no_seam_shows_between_them()
+    {
+        var inked = new ImageTile(Enumerable.Repeat((byte)200, 28 * 28).ToArray(), 28, 28, "all ink");
+        var path = Path.Combine(_folder, "seams.svg");
+        ChartWriter.ImageGrid(path, new[] { inked }, 1, 150, overwrite: false);
+        var squares = XDocument.Load(path).Root!.Descendants(Svg + "rect")
+            .Where(rect => rect.Attribute("fill")?.Value is "rgb(200,200,200)" or "#C8C8C8" or "#c8c8c8")
+            .Select(rect => new[] { "x", "y", "width", "height" }.Select(a => double.Parse(rect.Attribute(a)?.Value ?? "0", System.Globalization.CultureInfo.InvariantCulture)).ToArray())
+            .ToArray();
+        Assert.Equal(28 * 28, squares.Length);
+        double left = squares.Min(q => q[0]), top = squares.Min(q => q[1]);
+        double right = squares.Max(q => q[0] + q[2]), bottom = squares.Max(q => q[1] + q[3]);
+        double cell = (right - left) / 28;
+        // Every point on a line between two pixels lies inside some square, not on two squares' shared edge.
+        for (int seam = 1; seam < 28; seam++)
+        for (int along = 0; along < 28; along++)
+        {
+            double x = left + seam * cell, y = top + (along + 0.5) * cell;
+            Assert.Contains(squares, q => q[0] < x - 0.1 && x + 0.1 < q[0] + q[2] && q[1] < y && y < q[1] + q[3]);
+            Assert.Contains(squares, q => q[1] < x - left + top - 0.1 && x - left + top + 0.1 < q[1] + q[3] && q[0] < y - top + left && y - top + left < q[0] + q[2]);
+        }
+        Assert.True(right - left < 150, "the squares stay inside their tile");
+        Assert.True(bottom - top <= right - left + 0.01);
     }
 
     [Fact]

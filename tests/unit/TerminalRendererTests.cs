@@ -58,6 +58,19 @@ public class TerminalRendererTests
     }
 
     [Fact]
+    public void A_title_wider_than_its_image_goes_on_two_lines_under_it_and_loses_nothing()
+    {
+        var boot = new MnistPrediction { Predicted = 9, PredictedName = "Ankle boot", Label = 9, TrueClassName = "Ankle boot", Pixels = First.Pixels };
+        var tiles = new[] { ImageTile.From(boot), ImageTile.From(First) };
+        var lines = TerminalRenderer.Render(tiles, TerminalStyle.Ascii, 2);
+        Assert.Equal(28 + 2, lines.Count);
+        Assert.All(lines, line => Assert.Equal(2 * 28 + TerminalRenderer.Gap, line.Length));
+        Assert.Equal("Predicted Ankle boot,", lines[28][..28].Trim());
+        Assert.Equal("Class Ankle boot", lines[29][..28].Trim());
+        Assert.Equal("5", lines[28][(28 + TerminalRenderer.Gap)..].Trim());
+    }
+
+    [Fact]
     public void Numbers_print_the_pixel_values_like_the_notebook()
     {
         var lines = TerminalRenderer.Render(new[] { ImageTile.From(First) }, TerminalStyle.Numbers, 1);

@@ -114,8 +114,16 @@ public sealed class MnistDownloader
                 TryDelete(gzipTemp);
             }
         }
+        // The first line carries a reason of its own: callers that show one line (the build's data task) show why.
+        var reason = failures.Count switch
+        {
+            0 => "no mirror is configured",
+            1 => failures[0],
+            _ => $"{failures.Count} mirrors failed, the last with {failures[^1]}",
+        };
+        var each = failures.Count > 1 ? Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", failures) : "";
         throw new MnistException("DownloadFailed", MnistErrorKind.ResourceUnavailable,
-            $"Could not download '{file.Name}' from any mirror:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", failures) +
+            $"Could not download '{file.Name}' from any mirror: {reason}{each}" +
             $"{Environment.NewLine}Put the four IDX files in '{Path.GetDirectoryName(target)}' or use -Path.", file.Name);
     }
 

@@ -2,10 +2,42 @@ using System.Text;
 
 namespace Mnist.Core.Modeling;
 
-/// <summary>Formats a model like Keras' model.summary().</summary>
+/// <summary>Formats a model like Keras' model.summary(), in lines that fit an 80-column terminal.</summary>
 public static class ModelSummary
 {
-    public static string Format(MnistModel model)
+    /// <summary>The widest line: one less than an 80-column terminal, which wraps a line that fills it.</summary>
+    public const int Width = 79;
+
+    public static string Format(MnistModel model) => Wrap(Table(model));
+
+    /// <summary>
+    /// Breaks each line longer than <paramref name="width"/> between words; its continuation lines are indented
+    /// two spaces more than it. A single word wider than the line stays whole on a line of its own.
+    /// </summary>
+    public static string Wrap(string text, int width = Width)
+    {
+        var result = new StringBuilder();
+        var lines = text.Split('\n');
+        for (int n = 0; n < lines.Length; n++)
+        {
+            var line = lines[n].TrimEnd('\r');
+            string indent = new(' ', line.Length - line.TrimStart(' ').Length + 2);
+            while (line.Length > width)
+            {
+                int lead = line.Length - line.TrimStart(' ').Length;
+                int cut = line.LastIndexOf(' ', width);
+                if (cut <= lead) cut = line.IndexOf(' ', width);
+                if (cut < 0) break;
+                result.Append(line[..cut].TrimEnd()).Append('\n');
+                line = indent + line[(cut + 1)..].TrimStart();
+            }
+            result.Append(line);
+            if (n < lines.Length - 1) result.Append('\n');
+        }
+        return result.ToString().Replace("\n", Environment.NewLine);
+    }
+
+    private static string Table(MnistModel model)
     {
         const int shapeWidth = 24, paramWidth = 14;
         int nameWidth = Math.Max(30, model.Layers.Max(l => l.Name.Length + l.Type.Length + 4));

@@ -3,8 +3,8 @@ using System.Text;
 namespace Mnist.Core.Rendering;
 
 /// <summary>
-/// Draws images as lines of text, several side by side with a title under each, like the notebook's
-/// 3x3 matplotlib grid. Returns plain strings (ANSI escapes included for the half-block style).
+/// Draws images as lines of text, several side by side with a title under each (on as many lines as the
+/// longest needs, never cut), like the notebook's 3x3 matplotlib grid. Returns plain strings (ANSI escapes included for the half-block style).
 /// </summary>
 public static class TerminalRenderer
 {
@@ -26,7 +26,10 @@ public static class TerminalRenderer
             int height = drawn.Max(d => d.Lines.Count);
             for (int line = 0; line < height; line++)
                 lines.Add(Join(drawn.Select(d => line < d.Lines.Count ? d.Lines[line] : new string(' ', d.Width))));
-            lines.Add(Join(row.Zip(drawn, (tile, d) => Title(tile, d.Width, style))));
+            var titles = row.Zip(drawn, (tile, d) => TitleLines.Wrap(tile.Title, d.Width, text => text.Length)).ToArray();
+            int titleHeight = titles.Max(t => t.Count);
+            for (int line = 0; line < titleHeight; line++)
+                lines.Add(Join(row.Select((tile, i) => Title(tile, line < titles[i].Count ? titles[i][line] : "", drawn[i].Width, style))));
         }
         return lines;
     }
@@ -78,9 +81,8 @@ public static class TerminalRenderer
             .Select(r => string.Concat(Enumerable.Range(0, tile.Columns).Select(c => $"{tile[r, c],4}")))
             .ToArray();
 
-    private static string Title(ImageTile tile, int width, TerminalStyle style)
+    private static string Title(ImageTile tile, string title, int width, TerminalStyle style)
     {
-        var title = tile.Title.Length > width ? tile.Title[..width] : tile.Title;
         int left = (width - title.Length) / 2;
         var padded = new string(' ', left) + title + new string(' ', width - left - title.Length);
         if (style != TerminalStyle.HalfBlock || tile.IsCorrect is null) return padded;

@@ -9,11 +9,15 @@ public static class NativeResolver
 {
     private static readonly string Deps = Path.GetDirectoryName(typeof(NativeResolver).Assembly.Location) ?? AppContext.BaseDirectory;
 
+    private static readonly char[] PathCharacters = { '/', '\\', ':' };
+
     public static string? Resolve(string name) => Resolve(name, RuntimePlatform.Current, TorchRuntime.Folder, Deps);
 
     public static string? Resolve(string name, string? rid, string? runtimeFolder, string modulePackagesFolder)
     {
-        if (rid is null || name.Contains('/') || name.Contains('\\')) return null;
+        // A path (also a Windows one: "C:\\x\\torch_cpu.dll", or drive-relative "C:torch_cpu.dll", which Path.Combine
+        // would take as rooted on Windows) is the loader's to open as given, not a name to look up.
+        if (rid is null || name.IndexOfAny(PathCharacters) >= 0) return null;
         var file = NativeLibraryNames.FileName(name, rid);
         if (NativeLibraryNames.IsTorch(name))
         {

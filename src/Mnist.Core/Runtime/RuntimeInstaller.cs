@@ -153,15 +153,17 @@ public sealed class RuntimeInstaller
     }
 
     /// <summary>runtimes/&lt;rid&gt;/native/&lt;file&gt; (no deeper), less what a CPU runtime never loads; and the package's licence.</summary>
-    private static bool IsWanted(ZipArchiveEntry entry, string rid)
+    private static bool IsWanted(ZipArchiveEntry entry, string rid) => IsWanted(entry.FullName, rid);
+
+    internal static bool IsWanted(string name, string rid)
     {
-        var name = entry.FullName;
         if (name.StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) && !name.Contains('/'))
             return name.Length < 64;
         var prefix = $"runtimes/{rid}/native/";
         if (!name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return false;
         var file = name[prefix.Length..];
-        if (file.Length == 0 || file.Contains('/') || file.Contains('\\') || file is "." or "..") return false;
+        // Windows takes '\\' as a separator and "C:name" as a path on drive C, so neither may reach Path.Combine.
+        if (file.Length == 0 || file.IndexOfAny(new[] { '/', '\\', ':' }) >= 0 || file is "." or "..") return false;
         return !NotNeeded.Any(part => file.Contains(part, StringComparison.OrdinalIgnoreCase));
     }
 

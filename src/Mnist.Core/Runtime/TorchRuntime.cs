@@ -28,11 +28,8 @@ public static class TorchRuntime
             var rid = RuntimePlatform.RequireCurrent();
             var folder = RuntimeLocation.FolderFor(rid);
             if (!RuntimeLocation.IsInstalled(folder)) throw NotInstalled(folder);
-            if (RuntimePlatform.IsWindows(rid)) RequireVisualCppRuntime();
-            // libtorch_cpu.dylib names libomp by Homebrew's absolute path; the package's copy, loaded first, satisfies it.
-            if (RuntimePlatform.IsMacOS(rid)) Load(folder, "libomp", rid);
-            Load(folder, "torch_cpu", rid);
-            Load(folder, "LibTorchSharp", rid);
+            if (RuntimePlatform.IsWindows(rid) && VisualCppRuntimeMissing(dll => NativeLibrary.TryLoad(dll, out _)) is { } missing) throw missing;
+            foreach (var name in LoadOrder(rid)) Load(folder, name, rid);
             _loadedFrom = folder;
         }
     }
@@ -58,14 +55,22 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>libtorch's Windows DLLs are built with MSVC and need its runtime, which Windows does not always have.</summary>
-    private static void RequireVisualCppRuntime()
+    /// <summary>
+    /// The libraries loaded by full path, in order. libtorch_cpu.dylib names libomp by Homebrew's absolute path;
+    /// the package's copy, loaded first, satisfies it.
+    /// </summary>
+    public static IReadOnlyList<string> LoadOrder(string rid) =>
+        RuntimePlatform.IsMacOS(rid) ? new[] { "libomp", "torch_cpu", "LibTorchSharp" } : new[] { "torch_cpu", "LibTorchSharp" };
+
+    /// <summary>The Visual C++ runtime DLLs libtorch's and TorchSharp's Windows DLLs import (MSVC builds).</summary>
+    public static readonly IReadOnlyList<string> VisualCppRuntimeDlls = new[] { "vcruntime140.dll", "vcruntime140_1.dll", "msvcp140.dll" };
+
+    /// <summary>The error to give when one of those cannot be loaded, which Windows does not always have; null when all can.</summary>
+    public static MnistException? VisualCppRuntimeMissing(Func<string, bool> canLoad)
     {
-        var missing = new[] { "vcruntime140.dll", "vcruntime140_1.dll", "msvcp140.dll" }
-            .Where(dll => !NativeLibrary.TryLoad(dll, out _)).ToArray();
-        if (missing.Length > 0)
-            throw new MnistException("VisualCppRuntimeMissing", MnistErrorKind.ResourceUnavailable,
-                $"libtorch needs the Microsoft Visual C++ 2015-2022 Redistributable (x64), and this machine lacks {string.Join(", ", missing)}. " +
-                "Install it (winget install Microsoft.VCRedist.2015+.x64), then start a new PowerShell.", string.Join(", ", missing));
+        var missing = VisualCppRuntimeDlls.Where(dll => !canLoad(dll)).ToArray();
+        return missing.Length == 0 ? null : new MnistException("VisualCppRuntimeMissing", MnistErrorKind.ResourceUnavailable,
+            $"libtorch needs the Microsoft Visual C++ 2015-2022 Redistributable (x64), and this machine lacks {string.Join(", ", missing)}. " +
+            "Install it (winget install Microsoft.VCRedist.2015+.x64), then start a new PowerShell.", string.Join(", ", missing));
     }
 }

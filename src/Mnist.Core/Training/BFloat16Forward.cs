@@ -17,19 +17,20 @@ internal static class BFloat16Forward
     {
         Sequential sequential => sequential.children().Cast<nn.Module<Tensor, Tensor>>().Aggregate(input, (x, child) => Forward(child, x)),
         Linear linear => Dense(input, linear),
-        Conv2d conv when conv.in_channels > 1 => nn.functional.conv2d(Down(input), Down(conv.weight!), Down(conv.bias),
+        Conv2d conv when conv.in_channels > 1 => nn.functional.conv2d(Down(input), Down(conv.weight!), DownOptional(conv.bias),
             conv.stride, conv.padding, conv.dilation, conv.groups).to_type(ScalarType.Float32),
         _ => module.forward(input),
     };
 
     /// <summary>A dense layer's product with its bias on bfloat16 operands, returned in float32.</summary>
     public static Tensor Dense(Tensor input, Linear linear) =>
-        nn.functional.linear(Down(input), Down(linear.weight!), Down(linear.bias)).to_type(ScalarType.Float32);
+        nn.functional.linear(Down(input), Down(linear.weight!), DownOptional(linear.bias)).to_type(ScalarType.Float32);
 
     /// <summary>A matrix product on bfloat16 operands, returned in float32.</summary>
     public static Tensor Product(Tensor left, Tensor right) => Down(left).mm(Down(right)).to_type(ScalarType.Float32);
 
     private static Tensor Down(Tensor tensor) => tensor.to_type(ScalarType.BFloat16);
 
-    private static Tensor? Down(Parameter? parameter) => parameter?.to_type(ScalarType.BFloat16);
+    /// <summary>A bias, which a layer may not have.</summary>
+    private static Tensor? DownOptional(Parameter? parameter) => parameter?.to_type(ScalarType.BFloat16);
 }

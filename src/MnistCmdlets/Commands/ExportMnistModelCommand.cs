@@ -14,6 +14,7 @@ namespace Mnist.Cmdlets.Commands;
 public sealed class ExportMnistModelCommand : MnistCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ModelArgument("$model | Export-MnistModel ./mnist.model")]
     public MnistModel Model { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]

@@ -12,6 +12,7 @@ namespace Mnist.Cmdlets.Commands;
 public sealed class TestMnistModelCommand : MnistCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+    [ModelArgument("$model | Test-MnistModel", UsageWithData = "$model | Test-MnistModel -Data $data")]
     public MnistModel Model { get; set; } = null!;
 
     /// <summary>A dataset (its test split is used unless -Split says otherwise) or a split.</summary>

@@ -12,7 +12,8 @@ public static class ChartWriter
         if (tiles.Count == 0)
             throw new MnistException("NoImages", MnistErrorKind.InvalidArgument, "There are no images to draw in the grid.", path);
         columns = Math.Min(columns, tiles.Count);
-        var (w, h) = ImageGridChart.Size(tiles.Count, columns, width);
+        ChartFonts.EnsureAvailable();   // the layout measures the titles
+        var (w, h) = ImageGridChart.Size(tiles, columns, width);
         Write(path, w, h, overwrite, canvas => ImageGridChart.Draw(canvas, tiles, columns, width));
     }
 
