@@ -96,7 +96,7 @@ Describe 'Export-MnistData -Format Csv' {
 }
 
 Describe 'Export-MnistData -Format Png' {
-    It 'writes train/<class>/ and test/<class>/ of 8-bit gray 28x28 pictures and classes.txt' {
+    It 'writes train and test folders of class folders of 8-bit gray 28x28 pictures, and classes.txt' {
         $folder = Join-Path (New-TestFolder) 'png'
         $result = $data | Export-MnistData $folder -Format Png
         $result.Files | Should -Be 601
