@@ -32,9 +32,15 @@ $bigger | Format-List Name, Parts
 '@; Remarks = 'Joins two slices of MNIST into a dataset named "bigger" and lists its parts.' }
         @{ Code = @'
 $mnist = Import-MnistData -TrainCount 2000 -TestCount 300
-$mine = Import-MnistData -TrainCount 300 -TestCount 100 -Name 'my-digits'
-$model = $mnist | Join-MnistData -Dataset $mine | Invoke-MnistTraining -Epochs 1 -Quiet
+Import-MnistData -TrainCount 500 -TestCount 200 | Export-MnistData ./more-digits -Format Idx | Out-Null
+$more = Import-MnistData -Path ./more-digits
+$model = $mnist | Join-MnistData -Dataset $more | Invoke-MnistTraining -Epochs 1 -Quiet
+$model | Test-MnistModel -Data $more
+'@; Remarks = 'Joins MNIST with a second dataset (here a slice of MNIST written as IDX files to ./more-digits and read back stands in for your own), trains on both (validation images are held out from both), then scores the model on the second dataset''s test split alone.' }
+        @{ Code = @'
+$mine = Import-MnistData -Path ./my-digits
+$model = Import-MnistData | Join-MnistData -Dataset $mine | Invoke-MnistTraining -Epochs 5
 $model | Test-MnistModel -Data $mine
-'@; Remarks = 'Trains on MNIST and a second dataset together (validation images are held out from both), then scores the model on the second dataset''s test split alone. With your own pictures, $mine comes from Import-MnistData -Path ./my-digits.' }
+'@; Remarks = 'Trains on MNIST and your own digits (./my-digits) together, then scores on your test pictures.'; NotRunByTests = 'needs a folder of your own digits' }
     )
 }
