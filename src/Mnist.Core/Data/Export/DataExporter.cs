@@ -113,22 +113,15 @@ public static class DataExporter
     {
         var folders = ClassFolderNames.ForAll(images.ClassNames);
         var classList = string.Concat(images.ClassNames.Select(n => n + "\n"));
-        var files = new List<PlannedFile>
-        {
-            new(ClassFolderNames.ListFile, 0, (s, _, _) => s.Write(new System.Text.UTF8Encoding(false).GetBytes(classList))),
-        };
+        var files = new List<PlannedFile> { PlannedFile.Small(ClassFolderNames.ListFile, 0, () => new System.Text.UTF8Encoding(false).GetBytes(classList)) };
         foreach (var split in images.Splits)
         {
             for (int i = 0; i < split.Count; i++)
             {
                 int row = i;
                 var folder = images.IsDataset ? System.IO.Path.Combine(split.Name, folders[split.Labels[row]]) : folders[split.Labels[row]];
-                files.Add(new PlannedFile(System.IO.Path.Combine(folder, split.FileStem(row) + ".png"), 1, (s, done, c) =>
-                {
-                    c.ThrowIfCancellationRequested();
-                    s.Write(PngWriter.Encode(split.Image(row), split.Rows, split.Columns));
-                    done(1);
-                }) { Durable = false });
+                files.Add(PlannedFile.Small(System.IO.Path.Combine(folder, split.FileStem(row) + ".png"), 1,
+                    () => PngWriter.Encode(split.Image(row), split.Rows, split.Columns)));
             }
         }
         return files;

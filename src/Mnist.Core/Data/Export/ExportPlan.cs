@@ -5,6 +5,18 @@ public sealed record PlannedFile(string RelativePath, int Images, Action<Stream,
 {
     /// <summary>Flushed to the disk before it is moved into place (large data files; not every one of 70,000 pictures).</summary>
     public bool Durable { get; init; } = true;
+
+    /// <summary>For a small file made in memory (a picture): its bytes, which may be made on any thread, many at once.</summary>
+    public Func<byte[]>? Content { get; init; }
+
+    /// <summary>A small file whose bytes are made in memory, on any thread; not flushed to the disk one by one.</summary>
+    public static PlannedFile Small(string relativePath, int images, Func<byte[]> content) =>
+        new(relativePath, images, (stream, done, _) =>
+        {
+            stream.Write(content());
+            done(images);
+        })
+        { Content = content, Durable = false };
 }
 
 /// <summary>
