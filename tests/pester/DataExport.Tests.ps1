@@ -93,6 +93,18 @@ Describe 'Export-MnistData -Format Csv' {
         Get-MnistSample -Data $data -Index 3, 4, 5 | Export-MnistData $path -Format Csv | Out-Null
         (Get-Content $path).Count | Should -Be 4
     }
+
+    It 'takes samples given as -InputObject too' {
+        $path = Join-Path (New-TestFolder) 'given.csv'
+        $samples = Get-MnistSample -Data $data -Index 3, 4
+        Export-MnistData -InputObject $samples -Path $path -Format Csv | Out-Null
+        (Get-Content $path).Count | Should -Be 3
+    }
+
+    It 'refuses what is not data, naming it' {
+        { 'digits' | Export-MnistData (Join-Path (New-TestFolder) 'x.csv') -Format Csv -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ExportUnsupportedInput,Mnist.Cmdlets.Commands.ExportMnistDataCommand'
+    }
 }
 
 Describe 'Export-MnistData -Format Png' {

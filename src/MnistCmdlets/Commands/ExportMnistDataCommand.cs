@@ -49,11 +49,16 @@ public sealed class ExportMnistDataCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
-        var item = DataArgument.Unwrap(InputObject);
-        if (item is not (MnistDataset or MnistSplit or MnistSample or MnistPrediction))
-            throw new MnistException("ExportUnsupportedInput", MnistErrorKind.InvalidArgument,
-                $"Export-MnistData writes datasets, splits, samples and predictions, not a {item?.GetType().Name ?? "null"}.", item);
-        _items.Add(item);
+        // -InputObject $samples binds the whole array at once; the pipeline gives one item at a time.
+        var given = DataArgument.Unwrap(InputObject);
+        foreach (var one in LanguagePrimitives.GetEnumerable(given)?.Cast<object?>() ?? new[] { given })
+        {
+            var item = DataArgument.Unwrap(one);
+            if (item is not (MnistDataset or MnistSplit or MnistSample or MnistPrediction))
+                throw new MnistException("ExportUnsupportedInput", MnistErrorKind.InvalidArgument,
+                    $"Export-MnistData writes datasets, splits, samples and predictions, not a {item?.GetType().Name ?? "null"}.", item);
+            _items.Add(item);
+        }
     }
 
     protected override void EndOfInput()
