@@ -214,6 +214,37 @@ public sealed class DataExportTests : IDisposable
         Assert.Single(Directory.GetFileSystemEntries(_folder));
     }
 
+    [Fact]
+    public void Targets_that_cannot_hold_the_export_are_refused_before_anything_is_written()
+    {
+        var images = ExportImages.FromDataset(Slice);
+        File.WriteAllText(Path.Combine(_folder, "a-file"), "x");
+        Assert.Equal("ExportTargetNotAFolder", Assert.Throws<MnistException>(() => Export(images, "a-file", ExportFormat.Png)).ErrorId);
+        Assert.Equal("FolderNotFound", Assert.Throws<MnistException>(() => Export(images, Path.Combine("missing", "png"), ExportFormat.Png)).ErrorId);
+        Assert.Equal("ExportOptionNotApplicable", Assert.Throws<MnistException>(() => Export(images, "x.npz", ExportFormat.Npz, compress: true)).ErrorId);
+        Assert.Equal(new[] { "a-file" }, Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Samples_of_other_classes_or_shapes_are_not_written_together()
+    {
+        var digit = MnistSample.From(Slice.Test, 0);
+        var shoe = new MnistSample("Test", 0, 9, MnistDataset.FashionClassNames, 28, 28, new byte[784]);
+        var e = Assert.Throws<MnistException>(() => ExportImages.FromSamples(new[] { digit, shoe }));
+        Assert.Equal("ExportMixedData", e.ErrorId);
+        Assert.Contains("Ankle boot", e.Message);
+    }
+
+    [Fact]
+    public void A_temporary_folder_left_by_a_killed_export_is_removed_by_the_next()
+    {
+        var stale = Path.Combine(_folder, $".png.{int.MaxValue - 7}.{Guid.NewGuid():N}{Persistence.AtomicFile.TemporarySuffix}");
+        Directory.CreateDirectory(Path.Combine(stale, "train", "3"));
+        File.WriteAllBytes(Path.Combine(stale, "train", "3", "00001.png"), new byte[10]);
+        Export(ExportImages.FromSplit(TestData.Mnist.Take(20, 20).Test), "png", ExportFormat.Png);
+        Assert.Equal(new[] { "png" }, Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName));
+    }
+
     private sealed class Progress(Action<ExportProgress> report) : IProgress<ExportProgress>
     {
         public void Report(ExportProgress value) => report(value);

@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
 using Mnist.Core.Data;
 using Mnist.Core.Modeling;
 using Mnist.Core.Persistence;
@@ -148,10 +151,45 @@ public class JoinTests
             Assert.Equal(new[] { "mnist", "mine" }, loaded.TrainingData!.Parts.Select(p => p.Name));
             Assert.Equal(new[] { 200, 20 }, loaded.TrainingData.Parts.Select(p => p.TrainCount));
             Assert.Same(joined, TrainingDataLocator.Locate(loaded.TrainingData, MnistFiles.DefaultCacheFolder));
+
+            foreach (var (change, problem) in new (Action<JsonArray>, string)[]
+            {
+                (parts => parts[1]!["TrainCount"] = 21, "do not add up"),
+                (parts => parts[0]!["Parts"] = new JsonArray(), "parts of its own"),
+                (parts => parts[1]!["ClassNames"] = new JsonArray("a", "b"), "other class names"),
+                (parts => parts[0] = null, "Parts[0] is missing"),
+            })
+            {
+                var tampered = Path.Combine(Path.GetTempPath(), $"mnist-join-{Guid.NewGuid():N}.model");
+                File.Copy(path, tampered);
+                try
+                {
+                    RewriteParts(tampered, change);
+                    var e = Assert.Throws<MnistException>(() => ModelFile.Load(tampered));
+                    Assert.Equal("ModelFileCorrupt", e.ErrorId);
+                    Assert.Contains(problem, e.Message);
+                }
+                finally
+                {
+                    File.Delete(tampered);
+                }
+            }
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    private static void RewriteParts(string path, Action<JsonArray> change)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.GetEntry("model.json")!;
+        JsonObject json;
+        using (var stream = entry.Open()) json = JsonNode.Parse(stream)!.AsObject();
+        entry.Delete();
+        change(json["TrainingData"]!["Parts"]!.AsArray());
+        using var output = zip.CreateEntry("model.json").Open();
+        output.Write(Encoding.UTF8.GetBytes(json.ToJsonString()));
     }
 }
