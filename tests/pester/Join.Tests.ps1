@@ -105,6 +105,9 @@ Describe 'Training on joined data' {
         $loaded.TrainingData | Should -Be $model.TrainingData
         $loaded.TrainingData.Parts.TrainCount | Should -Be @(500, 50)
         ($loaded | Test-MnistModel).Count | Should -Be 150
+        $pt = Join-Path (New-TestFolder) 'joined.pt'
+        $model | Export-MnistModel -Path $pt
+        (Import-MnistModel -Path $pt).TrainingData.Parts.Name | Should -Be @('mnist', 'bars')
     }
 
     It 'trains unjoined data exactly as before joins existed (seeded History recorded at commit 12b079c)' {
