@@ -245,6 +245,26 @@ public sealed class DataExportTests : IDisposable
         Assert.Equal(new[] { "png" }, Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void An_existing_target_that_links_to_another_file_system_is_written_through_the_link()
+    {
+        if (!Directory.Exists("/dev/shm")) return; // no second file system (tmpfs) to link to on this platform
+        var elsewhere = Path.Combine("/dev/shm", "mnist-export-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(elsewhere);
+        try
+        {
+            var link = Path.Combine(_folder, "linked");
+            Directory.CreateSymbolicLink(link, elsewhere);
+            Export(ExportImages.FromDataset(Slice), "linked", ExportFormat.Idx);
+            AssertSameImages(Slice.Train, MnistLoader.LoadFolder(elsewhere).Train);
+            Assert.Equal(4, Directory.GetFileSystemEntries(elsewhere).Length);
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
     private sealed class Progress(Action<ExportProgress> report) : IProgress<ExportProgress>
     {
         public void Report(ExportProgress value) => report(value);

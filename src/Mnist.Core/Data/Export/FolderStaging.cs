@@ -5,9 +5,11 @@ namespace Mnist.Core.Data.Export;
 
 /// <summary>
 /// Writes a set of files under a folder so that a failure or Ctrl+C leaves nothing half-written: every file is
-/// written into a temporary folder beside the target (named '.target.PID.GUID.mnist-tmp'), and only once all are
-/// complete is that folder renamed to the target (when there was none) or its files moved into the existing target.
-/// Existing files are refused before anything is written unless overwriting is allowed.
+/// written into a temporary folder, and only once all are complete is that folder renamed to the target or its files
+/// moved into it. A new target is staged beside it ('.target.PID.GUID.mnist-tmp') and renamed into place whole; an
+/// existing one (which may be a link to another file system) is staged inside it ('.export.PID.GUID.mnist-tmp'), so
+/// every move is a rename within one file system. Existing files are refused before anything is written unless
+/// overwriting is allowed.
 /// </summary>
 public static class FolderStaging
 {
@@ -24,8 +26,9 @@ public static class FolderStaging
         bool intoExisting = rootKind == FileKind.Directory;
         if (intoExisting) CheckTargets(root, files, overwrite);
 
-        RemoveStaleStaging(root);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(root)}.{Environment.ProcessId}.{Guid.NewGuid():N}{AtomicFile.TemporarySuffix}");
+        var (stagingFolder, stagingName) = intoExisting ? (root, "export") : (parent, Path.GetFileName(root));
+        RemoveStaleStaging(stagingFolder, stagingName);
+        var staging = Path.Combine(stagingFolder, $".{stagingName}.{Environment.ProcessId}.{Guid.NewGuid():N}{AtomicFile.TemporarySuffix}");
         try
         {
             try
@@ -124,11 +127,9 @@ public static class FolderStaging
         }
     }
 
-    /// <summary>Temporary folders of this target left by an export whose process (by the id in the name) has ended.</summary>
-    private static void RemoveStaleStaging(string root)
+    /// <summary>Temporary folders '.name.PID.GUID.mnist-tmp' in a folder, left by an export whose process has ended.</summary>
+    private static void RemoveStaleStaging(string parent, string name)
     {
-        var parent = Path.GetDirectoryName(root)!;
-        var name = Path.GetFileName(root);
         string[] candidates;
         try
         {
