@@ -27,8 +27,8 @@ one export takes one dataset, one split, or any number of samples or of predicti
 of classes.
 
 Nothing is ever half-written: a single file is written beside its target and renamed into place; a folder's files
-are written into a temporary folder beside it and moved into place only when all are complete, so Ctrl+C or an
-error leaves the target as it was. An existing file is overwritten only with -Force (else FileExists, checked for
+are written into a temporary folder (beside a new target, inside an existing one) and moved into place only when
+all are complete, so Ctrl+C or an error leaves the target as it was. An existing file is overwritten only with -Force (else FileExists, checked for
 every file before anything is written); other files in an existing folder are left alone. -WhatIf and -Confirm
 are honoured. Long exports show progress.
 '@
