@@ -7,7 +7,10 @@ public sealed class MnistDataset
 
     public static IReadOnlyList<string> FashionClassNames => DatasetCatalog.FashionMnist.ClassNames;
 
-    public MnistDataset(string name, string source, MnistSplit train, MnistSplit test, IReadOnlyDictionary<string, string> checksums)
+    /// <param name="parts">For a joined dataset, the identities of its parts in row order (their split sizes are
+    /// taken from the splits' <see cref="MnistSplit.PartCounts"/>).</param>
+    public MnistDataset(string name, string source, MnistSplit train, MnistSplit test, IReadOnlyDictionary<string, string> checksums,
+        IReadOnlyList<DataIdentity>? parts = null)
     {
         if (train.Rows != test.Rows || train.Columns != test.Columns || !train.ClassNames.SequenceEqual(test.ClassNames))
             throw new MnistException("DataSplitsDiffer", MnistErrorKind.InvalidData,
@@ -16,7 +19,7 @@ public sealed class MnistDataset
         Name = name;
         Source = source;
         Checksums = checksums;
-        Identity = new DataIdentity(name, checksums, train.ClassNames, train.Count, test.Count);
+        Identity = new DataIdentity(name, checksums, train.ClassNames, train.Count, test.Count, PartsOf(parts, train, test, source));
         Train = train.Of(Identity);
         Test = test.Of(Identity);
         DatasetRegistry.Remember(this);
@@ -39,6 +42,9 @@ public sealed class MnistDataset
     /// <summary>The catalogue's entry when the files are a known dataset's (recognised by their sums).</summary>
     public DatasetInfo? KnownAs => DatasetCatalog.Recognise(Checksums);
 
+    /// <summary>The datasets this one was joined from (Join-MnistData), in row order; empty otherwise.</summary>
+    public IReadOnlyList<DataIdentity> Parts => Identity.Parts;
+
     public LabelEncoding LabelEncoding => Train.LabelEncoding;
     public IReadOnlyList<string> ClassNames => Train.ClassNames;
     public string ImageShape => $"{Train.Rows}x{Train.Columns}";
@@ -51,11 +57,21 @@ public sealed class MnistDataset
     };
 
     public MnistDataset WithEncoding(LabelEncoding encoding) =>
-        encoding == LabelEncoding ? this : new MnistDataset(Name, Source, Train.WithEncoding(encoding), Test.WithEncoding(encoding), Checksums);
+        encoding == LabelEncoding ? this : new MnistDataset(Name, Source, Train.WithEncoding(encoding), Test.WithEncoding(encoding), Checksums, Parts);
 
     /// <summary>A smaller dataset: the first trainCount training and testCount test images.</summary>
     public MnistDataset Take(int trainCount, int testCount) =>
-        new(Name, Source, Train.Slice(0, Math.Min(trainCount, Train.Count)), Test.Slice(0, Math.Min(testCount, Test.Count)), Checksums);
+        new(Name, Source, Train.Slice(0, Math.Min(trainCount, Train.Count)), Test.Slice(0, Math.Min(testCount, Test.Count)), Checksums, Parts);
+
+    private static IReadOnlyList<DataIdentity>? PartsOf(IReadOnlyList<DataIdentity>? parts, MnistSplit train, MnistSplit test, string source)
+    {
+        if (parts is null || parts.Count == 0) return null;
+        if (train.PartCounts.Count != parts.Count || test.PartCounts.Count != parts.Count)
+            throw new MnistException("DataCountMismatch", MnistErrorKind.InvalidData,
+                $"'{source}' names {parts.Count} parts, but its splits hold {train.PartCounts.Count} and {test.PartCounts.Count}.", source);
+        return parts.Select((part, i) => new DataIdentity(part.Name, part.Checksums, part.ClassNames, train.PartCounts[i], test.PartCounts[i]))
+            .ToArray();
+    }
 
     public override string ToString() => $"{Name} ({Train.Count:N0} train, {Test.Count:N0} test) from {Source}";
 }

@@ -127,6 +127,9 @@ public static class Predictor
             Confidence = probabilities[best],
             Probabilities = asDouble,
             Model = model.Name,
+            Rows = model.InputRows,
+            Columns = model.InputColumns,
+            ClassNames = model.ClassNames,
         };
     }
 }

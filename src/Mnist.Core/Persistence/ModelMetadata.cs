@@ -107,17 +107,39 @@ internal sealed record ModelMetadata
 
 internal sealed record DataIdentityRecord(string Name, Dictionary<string, string> Checksums, List<string> ClassNames, int TrainCount, int TestCount)
 {
-    public static DataIdentityRecord From(DataIdentity d) =>
-        new(d.Name, d.Checksums.ToDictionary(p => p.Key, p => p.Value), d.ClassNames.ToList(), d.TrainCount, d.TestCount);
+    /// <summary>The parts of joined data, in order (absent for data that was not joined, and in files before joins).</summary>
+    public List<DataIdentityRecord>? Parts { get; init; }
 
-    public DataIdentity ToIdentity() => new(Name, Checksums, ClassNames, TrainCount, TestCount);
+    public static DataIdentityRecord From(DataIdentity d) =>
+        new(d.Name, d.Checksums.ToDictionary(p => p.Key, p => p.Value), d.ClassNames.ToList(), d.TrainCount, d.TestCount)
+        {
+            Parts = d.IsJoined ? d.Parts.Select(From).ToList() : null,
+        };
+
+    public DataIdentity ToIdentity() => new(Name, Checksums, ClassNames, TrainCount, TestCount, Parts?.Select(p => p.ToIdentity()).ToList());
 
     public string? Problem() =>
         string.IsNullOrWhiteSpace(Name) ? "Name is missing"
         : Checksums is null || Checksums.Any(p => p.Key is null || p.Value is null) ? "Checksums are missing"
         : ClassNames is null || ClassNames.Count < 2 || ClassNames.Any(string.IsNullOrWhiteSpace) ? "ClassNames are missing"
         : TrainCount < 0 || TestCount < 0 ? "a split size is negative"
+        : Parts is not null ? PartsProblem(Parts)
         : null;
+
+    /// <summary>Parts are plain datasets (joins are flattened), with this data's classes, adding up to its split sizes.</summary>
+    private string? PartsProblem(List<DataIdentityRecord> parts)
+    {
+        for (int i = 0; i < parts.Count; i++)
+        {
+            if (parts[i] is null) return $"Parts[{i}] is missing";
+            if (parts[i].Parts is not null) return $"Parts[{i}] has parts of its own";
+            if (parts[i].Problem() is { } problem) return $"Parts[{i}]: {problem}";
+            if (!parts[i].ClassNames.SequenceEqual(ClassNames)) return $"Parts[{i}] has other class names";
+        }
+        return parts.Sum(p => (long)p.TrainCount) != TrainCount || parts.Sum(p => (long)p.TestCount) != TestCount
+            ? "the parts' split sizes do not add up to the data's"
+            : null;
+    }
 }
 
 internal sealed record EvaluationRecord(double Loss, int[][] ConfusionMatrix, List<string> ClassNames, string Split, string? DataName, DateTimeOffset When)
