@@ -30,6 +30,9 @@ public sealed class MnistDataset
 
     /// <summary>For data imported from a user's pictures or CSV files: what the import skipped, failed on, or took from its cache.</summary>
     public Sources.DataImportReport? Import { get; init; }
+
+    /// <summary>Files an import from pictures passed over: not pictures by their extension, or pictures it could not use.</summary>
+    public int Skipped => Import is null ? 0 : Import.Skipped + Import.Failed;
     public MnistSplit Train { get; }
     public MnistSplit Test { get; }
 
