@@ -37,6 +37,19 @@ public static class InputLimits
     public const long MaxPicturePixels = 16L << 20;
 
     /// <summary>
+    /// A picture file's bytes, read into memory before decoding: the largest picture the pixel limit admits, stored
+    /// uncompressed at 32 bits per pixel (a 4096 x 4096 BMP), is 64 MB plus headers; anything beyond 80 MB is not
+    /// pixels (a PNG's ancillary chunks, trailing data) and is refused before it is read.
+    /// </summary>
+    public const long MaxPictureBytes = 80L << 20;
+
+    /// <summary>
+    /// How long reading one picture file may take: a local disk reads 80 MB in well under a second; 30 s covers a slow
+    /// network share and bounds one that trickles.
+    /// </summary>
+    public static readonly TimeSpan MaxPictureReadTime = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How much of a gzip-compressed IDX file's declared size is allocated before the data has been seen to exist.
     /// MNIST's training images are 47 MB; larger (or inconsistent) files are read in chunks and allocated as the
     /// data really arrives.

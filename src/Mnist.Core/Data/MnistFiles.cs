@@ -79,7 +79,7 @@ public static class MnistFiles
 
     public static string Sha256Hex(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = Persistence.InputFile.OpenRead(path);
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).ToLowerInvariant();
     }
 }
