@@ -93,6 +93,43 @@ internal static partial class FileSystemNative
         catch (IOException) when (File.Exists(target) || Directory.Exists(target)) { return false; }
     }
 
+    /// <summary>The device and inode of a path and of an open descriptor (Linux only; null elsewhere): whether they are one file.</summary>
+    public static unsafe (ulong Device, ulong Inode)? Identity(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var buffer = stackalloc byte[256];
+        try
+        {
+            if (statx(AtFdCwd, path, 0, StatxIno, buffer) != 0) return null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+        return ((ulong)*(uint*)(buffer + 136) << 32 | *(uint*)(buffer + 140), *(ulong*)(buffer + 32));
+    }
+
+    public static unsafe (ulong Device, ulong Inode)? Identity(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var buffer = stackalloc byte[256];
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (statx((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxIno, buffer) != 0) return null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+        return ((ulong)*(uint*)(buffer + 136) << 32 | *(uint*)(buffer + 140), *(ulong*)(buffer + 32));
+    }
+
     private static unsafe bool TryStatMode(string path, out int mode)
     {
         mode = 0;
@@ -139,7 +176,7 @@ internal static partial class FileSystemNative
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const int AtEmptyPath = 0x1000;
-    private const uint StatxType = 0x1;
+    private const uint StatxType = 0x1, StatxIno = 0x100;
     private const uint RenameNoReplace = 0x1;
     private const int ENOENT = 2, EEXIST = 17, ENOTDIR = 20, EINVAL = 22, ENOSYS = 38;
 

@@ -15,17 +15,24 @@ public static class PathChecks
     /// <summary>The longest whole path Linux accepts (PATH_MAX less its terminating NUL).</summary>
     public const int MaxPathBytes = 4_095;
 
-    /// <summary>Throws a module error when <paramref name="path"/> holds a NUL or a name (or the whole) is too long for the platform.</summary>
+    /// <summary>Throws <c>PathHasNul</c> or <c>PathTooLong</c> naming <paramref name="path"/> (as <paramref name="what"/>, e.g. "-CheckpointPath").</summary>
     public static void Validate(string path, string? what = null)
     {
-        if (path.Contains('\0')) throw HasNul(path, what);
+        if (Problem(path) is not { } problem) return;
+        var id = path.Contains('\0') ? "PathHasNul" : "PathTooLong";
+        throw new MnistException(id, MnistErrorKind.InvalidArgument, $"{(what is null ? "The path" : what)} '{Shown(path)}' {problem}.", Shown(path));
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot name a file, or null.</summary>
+    public static string? Problem(string path)
+    {
+        if (path.Contains('\0')) return "holds a NUL character, which no file name can hold";
         foreach (var name in path.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))
             if (NameLength(name) > MaxNameLength)
-                throw new MnistException("PathTooLong", MnistErrorKind.InvalidArgument,
-                    $"{Describe(what)}'{Shown(path)}' has a name of {NameLength(name):N0} {Unit}; the file system allows {MaxNameLength}.", Shown(path));
+                return $"has a name of {NameLength(name):N0} {Unit}; the file system allows {MaxNameLength}";
         if (!OperatingSystem.IsWindows() && Encoding.UTF8.GetByteCount(path) > MaxPathBytes)
-            throw new MnistException("PathTooLong", MnistErrorKind.InvalidArgument,
-                $"{Describe(what)}'{Shown(path)}' is {Encoding.UTF8.GetByteCount(path):N0} bytes long; the file system allows {MaxPathBytes:N0}.", Shown(path));
+            return $"is {Encoding.UTF8.GetByteCount(path):N0} bytes long; the file system allows {MaxPathBytes:N0}";
+        return null;
     }
 
     /// <summary>A name's length as the file system counts it.</summary>
@@ -47,14 +54,8 @@ public static class PathChecks
         return builder.ToString();
     }
 
-    public static MnistException HasNul(string path, string? what = null) =>
-        new("PathHasNul", MnistErrorKind.InvalidArgument,
-            $"{Describe(what)}'{Shown(path)}' holds a NUL character, which no file name can hold.", Shown(path));
-
     /// <summary>The path as messages show it: NUL and other control characters made visible.</summary>
     public static string Shown(string path) => Rendering.SafeText.Of(path);
-
-    private static string Describe(string? what) => what is null ? "The path " : $"{what} ";
 
     private static string Unit => OperatingSystem.IsWindows() ? "characters" : "bytes";
 }

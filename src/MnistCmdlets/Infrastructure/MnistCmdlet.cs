@@ -36,7 +36,7 @@ public abstract class MnistCmdlet : PSCmdlet, IDisposable
     {
         try
         {
-            if (!WorksWithoutRuntime.Contains(GetType())) TorchRuntime.EnsureLoaded();
+            if (!WorksWithoutRuntime.Contains(GetType())) TorchRuntime.EnsureLoaded(DataCache.CurrentFolder(this));
             work();
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

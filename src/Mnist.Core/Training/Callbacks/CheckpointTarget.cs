@@ -18,7 +18,7 @@ internal static class CheckpointTarget
     /// <summary>Refuses, before any epoch, a target that is not writable or holds something other than a model file of <paramref name="format"/> (unless <paramref name="force"/>).</summary>
     public static void Check(string path, ModelFormat format, bool force)
     {
-        PathChecks.Validate(path, "-CheckpointPath");
+        PathChecks.Validate(path, "The checkpoint path");
         var targets = ModelFormats.TargetsOf(path, format);
         for (int i = 0; i < targets.Count; i++)
         {
