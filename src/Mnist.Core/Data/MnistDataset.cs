@@ -54,5 +54,5 @@ public sealed class MnistDataset
     public MnistDataset Take(int trainCount, int testCount) =>
         new(Name, Source, Train.Slice(0, Math.Min(trainCount, Train.Count)), Test.Slice(0, Math.Min(testCount, Test.Count)), Checksums);
 
-    public override string ToString() => $"{Name} ({Train.Count:N0} train, {Test.Count:N0} test) from {Source}";
+    public override string ToString() => Rendering.SafeText.Of($"{Name} ({Train.Count:N0} train, {Test.Count:N0} test) from {Source}");
 }

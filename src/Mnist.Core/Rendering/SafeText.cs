@@ -19,9 +19,6 @@ public static class SafeText
         return builder.ToString();
     }
 
-    /// <summary>Every item of <paramref name="texts"/> made safe.</summary>
-    public static IReadOnlyList<string> Of(IEnumerable<string> texts) => texts.Select(Of).ToArray();
-
     private static bool NeedsCleaning(string text)
     {
         foreach (var c in text)

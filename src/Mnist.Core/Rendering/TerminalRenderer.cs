@@ -80,7 +80,9 @@ public static class TerminalRenderer
 
     private static string Title(ImageTile tile, int width, TerminalStyle style)
     {
-        var title = tile.Title.Length > width ? tile.Title[..width] : tile.Title;
+        // Titles carry class names from files: no control character reaches the terminal.
+        var safe = SafeText.Of(tile.Title);
+        var title = safe.Length > width ? safe[..width] : safe;
         int left = (width - title.Length) / 2;
         var padded = new string(' ', left) + title + new string(' ', width - left - title.Length);
         if (style != TerminalStyle.HalfBlock || tile.IsCorrect is null) return padded;
