@@ -42,7 +42,7 @@ public class HostileNetworkTests
         Assert.Contains("file:///etc/", error.Message);
         Assert.Contains("scheme 'ftp' is not http or https", error.Message);
         Assert.Contains("relative/folder/", error.Message);
-        Assert.Contains($"{toFile.Prefix}{Toy.Name}.gz' redirects to 'file:///etc/passwd'", error.Message);
+        Assert.Contains($"{toFile.Prefix}{Toy.Name}.gz: redirects to 'file:///etc/passwd'", error.Message);
         Assert.Contains("redirects to 'ftp://127.0.0.1/toy.gz'", error.Message);
     }
 

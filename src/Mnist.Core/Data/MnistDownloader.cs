@@ -155,7 +155,7 @@ public sealed class MnistDownloader
         var announced = response.Content.Headers.ContentLength;
         if (announced > limit)
             throw new InvalidDataException($"it announces {announced:N0} bytes, more than the published {limit:N0}");
-        using var body = new DeadlineStream(response.Content.ReadAsStream(cancel), ReadTimeout, cancel, url);
+        using var body = new DeadlineStream(response.Content.ReadAsStream(cancel), ReadTimeout, cancel);
         using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         var buffer = new byte[81920];
         long received = 0;

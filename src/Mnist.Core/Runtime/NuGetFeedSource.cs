@@ -47,7 +47,7 @@ public sealed class NuGetFeedSource : IPackageSource
             throw new MnistException("RuntimePackageNotFound", MnistErrorKind.NotFound, $"The feed '{Name}' has no {package.Id} {package.Version} ({WebAddress.Shown(url)}).", WebAddress.Shown(url));
         }
         EnsureSuccess(response, url);
-        var body = new DeadlineStream(response.Content.ReadAsStream(cancellation), Timeout, cancellation, url);
+        var body = new DeadlineStream(response.Content.ReadAsStream(cancellation), Timeout, cancellation);
         return new PackageStream(new FailureNaming(body, url), response.Content.Headers.ContentLength);
     }
 
@@ -56,7 +56,7 @@ public sealed class NuGetFeedSource : IPackageSource
         using var response = Send(_index, cancellation);
         EnsureSuccess(response, _index);
         if (response.Content.Headers.ContentLength > MaxIndexBytes) throw BadIndex("it is too large");
-        using var stream = new DeadlineStream(response.Content.ReadAsStream(cancellation), Timeout, cancellation, _index);
+        using var stream = new DeadlineStream(response.Content.ReadAsStream(cancellation), Timeout, cancellation);
         using var limited = new MemoryStream();
         var buffer = new byte[81920];
         int read;
@@ -104,7 +104,7 @@ public sealed class NuGetFeedSource : IPackageSource
     }
 
     private static MnistException DownloadFailed(WebFetchException e, Uri url) =>
-        new("RuntimeDownloadFailed", MnistErrorKind.ResourceUnavailable, $"Could not download from '{WebAddress.Shown(url)}': {e.Message}.", WebAddress.Shown(url), e);
+        new("RuntimeDownloadFailed", MnistErrorKind.ResourceUnavailable, $"'{WebAddress.Shown(url)}' {e.Message}.", WebAddress.Shown(url), e);
 
     private static void EnsureSuccess(HttpResponseMessage response, Uri url)
     {

@@ -3,21 +3,19 @@ namespace Mnist.Core.Web;
 /// <summary>
 /// A response body whose every read must return within a timeout, and which Ctrl+C (the token) interrupts: a server
 /// that accepts the connection and then stops sending cannot hold a read forever. A read that times out throws
-/// <see cref="WebFetchException"/> naming the address.
+/// <see cref="WebFetchException"/>; the caller names the address.
 /// </summary>
 public sealed class DeadlineStream : Stream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _timeout;
     private readonly CancellationToken _cancel;
-    private readonly string _shownAddress;
 
-    public DeadlineStream(Stream inner, TimeSpan timeout, CancellationToken cancel, Uri address)
+    public DeadlineStream(Stream inner, TimeSpan timeout, CancellationToken cancel)
     {
         _inner = inner;
         _timeout = timeout;
         _cancel = cancel;
-        _shownAddress = WebAddress.Shown(address);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => ReadWithDeadline(buffer.AsMemory(offset, count));
@@ -47,11 +45,11 @@ public sealed class DeadlineStream : Stream
         }
         catch (OperationCanceledException) when (!_cancel.IsCancellationRequested)
         {
-            throw new WebFetchException($"'{_shownAddress}' sent nothing for {_timeout.TotalSeconds:0.#} s");
+            throw new WebFetchException($"sent nothing for {_timeout.TotalSeconds:0.#} s in the middle of its answer");
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !_cancel.IsCancellationRequested)
         {
-            throw new WebFetchException($"'{_shownAddress}' broke off: {e.Message}", e);
+            throw new WebFetchException($"broke off in the middle of its answer: {e.Message}", e);
         }
     }
 

@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 
 namespace Mnist.Core.Web;
 
-/// <summary>Why a fetch from one address failed; the caller falls over to the next address or reports it with its own error id.</summary>
+/// <summary>
+/// Why a fetch from one address failed, in words that follow the address ("sent nothing for 30 s"); the caller names
+/// the address, then falls over to the next or reports it with its own error id.
+/// </summary>
 public sealed class WebFetchException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
@@ -46,25 +49,28 @@ public static class WebFetch
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
-                throw new WebFetchException($"'{WebAddress.Shown(current)}' sent no answer within {timeout.TotalSeconds:0.#} s");
+                throw new WebFetchException($"sent nothing for {timeout.TotalSeconds:0.#} s{Via(current, url)} (no answer to the request)");
             }
             catch (HttpRequestException e)
             {
-                throw new WebFetchException($"'{WebAddress.Shown(current)}' cannot be reached: {e.Message}", e);
+                throw new WebFetchException($"cannot be reached{Via(current, url)}: {e.Message}", e);
             }
             if ((int)response.StatusCode is < 300 or >= 400 || response.Headers.Location is null) return response;
             var location = response.Headers.Location;
             response.Dispose();
             var next = location.IsAbsoluteUri ? location : new Uri(current, location);
             if (!WebAddress.IsWeb(next))
-                throw new WebFetchException($"'{WebAddress.Shown(current)}' redirects to '{WebAddress.Shown(next)}', which is not an http(s) address");
+                throw new WebFetchException($"redirects{Via(current, url)} to '{WebAddress.Shown(next)}', which is not an http(s) address");
             if (current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
-                throw new WebFetchException($"'{WebAddress.Shown(current)}' redirects from https down to http ('{WebAddress.Shown(next)}')");
+                throw new WebFetchException($"redirects{Via(current, url)} from https down to http ('{WebAddress.Shown(next)}')");
             if (hop >= MaxRedirects)
-                throw new WebFetchException($"'{WebAddress.Shown(url)}' redirects more than {MaxRedirects} times");
+                throw new WebFetchException($"redirects more than {MaxRedirects} times");
             current = next;
         }
     }
+
+    /// <summary>Where a redirected request was when it failed, if not at the address asked for.</summary>
+    private static string Via(Uri current, Uri asked) => current == asked ? "" : $" (redirected to '{WebAddress.Shown(current)}')";
 
     private static bool SameOrigin(Uri a, Uri b) =>
         a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
