@@ -33,9 +33,9 @@ public static class EnvironmentSettings
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), given.Length > 2 ? given[2..] : "")
             : given;
         var full = Path.GetFullPath(expanded, baseFolder);
-        var kind = FileSystemNative.KindOf(full, followLinks: true);
-        if (kind is FileKind.Regular or FileKind.Other)
-            throw Invalid(variable, given, $"'{PathChecks.Shown(full)}' is {(kind == FileKind.Regular ? "a file" : "a device, FIFO or socket")}, not a folder");
+        // .NET's own check, not a stat(2) of the module's: this runs while native libraries are resolved (see NativeResolver).
+        if (File.Exists(full))
+            throw Invalid(variable, given, $"'{PathChecks.Shown(full)}' is a file (or a FIFO, device or socket), not a folder");
         return full;
     }
 
