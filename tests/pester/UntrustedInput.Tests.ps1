@@ -246,6 +246,24 @@ Describe 'Install-MnistRuntime from hostile feeds (a loopback server this test s
         @(Get-ChildItem $runtimeHome -Force -Recurse).Count | Should -Be 0
     }
 
+    It 'stops at once when the pipeline is stopped while the feed stays silent' {
+        $runtimeHome = New-TestFolder
+        Use-Environment @{ MNIST_RUNTIME_HOME = $runtimeHome; MNIST_DOWNLOAD_TIMEOUT = '600' } {
+            $shell = [powershell]::Create()
+            try {
+                [void]$shell.AddScript("Import-Module '$ModuleManifest'; Install-MnistRuntime -Source '${prefix}stall/v3/index.json' -Platform win-x64 -Force")
+                $invocation = $shell.BeginInvoke()
+                Start-Sleep -Seconds 2
+                $shell.InvocationStateInfo.State | Should -Be 'Running' -Because 'the feed never answers'
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $shell.Stop()
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 2
+                $shell.InvocationStateInfo.State | Should -Be 'Stopped'
+            } finally { $shell.Dispose() }
+        }
+        @(Get-ChildItem $runtimeHome -Force -Recurse).Count | Should -Be 0
+    }
+
     It 'refuses a feed with another scheme, naming it' {
         { Install-MnistRuntime -Source 'ftp://127.0.0.1/feed/' -Platform win-x64 -Force -ErrorAction Stop } |
             Should -Throw -ErrorId 'RuntimeSourceNotFound,*'
