@@ -76,25 +76,51 @@ public static class DigitImageFile
         }
     }
 
-    /// <summary>The whole stream, refused beyond <see cref="InputLimits.MaxPictureBytes"/> (by its length when it has one, before reading) or <see cref="InputLimits.MaxPictureReadTime"/>.</summary>
+    /// <summary>
+    /// The whole stream, refused beyond <see cref="InputLimits.MaxPictureBytes"/> (by its length when it has one, before
+    /// reading) or <see cref="InputLimits.MaxPictureReadTime"/>. A file is read into one array of its size; a memory
+    /// stream over a whole array (the picture-folder import's bytes) is decoded from that array, not copied.
+    /// </summary>
     private static byte[] ReadBounded(Stream stream, string path, CancellationToken cancel)
     {
         long limit = InputLimits.MaxPictureBytes;
-        if (stream.CanSeek && stream.Length - stream.Position > limit) throw TooManyBytes(path, stream.Length - stream.Position);
-        using var buffer = stream.CanSeek ? new MemoryStream((int)(stream.Length - stream.Position)) : new MemoryStream();
-        var block = new byte[1 << 20];
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        int read;
-        while ((read = stream.Read(block, 0, block.Length)) > 0)
+        if (stream.CanSeek)
         {
-            cancel.ThrowIfCancellationRequested();
-            if (buffer.Length + read > limit) throw TooManyBytes(path, null);
-            if (clock.Elapsed > InputLimits.MaxPictureReadTime)
-                throw new MnistException("ImageTooLarge", MnistErrorKind.LimitsExceeded,
-                    $"Reading the image '{path}' took more than {InputLimits.MaxPictureReadTime.TotalSeconds:0} s; it was abandoned.", path);
-            buffer.Write(block, 0, read);
+            long length = stream.Length - stream.Position;
+            if (length > limit) throw TooManyBytes(path, length);
+            if (stream is MemoryStream memory && memory.Position == 0 && memory.TryGetBuffer(out var whole)
+                && whole.Offset == 0 && whole.Array is { } array && whole.Count == array.Length)
+                return array;
+            var bytes = new byte[length];
+            int done = 0;
+            while (done < bytes.Length)
+            {
+                int read = stream.Read(bytes, done, Math.Min(1 << 20, bytes.Length - done));
+                if (read == 0) break; // shorter than it said: the decoder judges what is there
+                done += read;
+                CheckReading(path, cancel, clock);
+            }
+            return done == bytes.Length ? bytes : bytes[..done];
         }
-        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+        using var buffer = new MemoryStream();
+        var block = new byte[81920];
+        int got;
+        while ((got = stream.Read(block, 0, block.Length)) > 0)
+        {
+            if (buffer.Length + got > limit) throw TooManyBytes(path, null);
+            buffer.Write(block, 0, got);
+            CheckReading(path, cancel, clock);
+        }
+        return buffer.ToArray();
+    }
+
+    private static void CheckReading(string path, CancellationToken cancel, System.Diagnostics.Stopwatch clock)
+    {
+        cancel.ThrowIfCancellationRequested();
+        if (clock.Elapsed > InputLimits.MaxPictureReadTime)
+            throw new MnistException("ImageTooLarge", MnistErrorKind.LimitsExceeded,
+                $"Reading the image '{path}' took more than {InputLimits.MaxPictureReadTime.TotalSeconds:0} s; it was abandoned.", path);
     }
 
     private static MnistException TooManyBytes(string path, long? length) =>
