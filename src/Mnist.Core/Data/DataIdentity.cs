@@ -47,5 +47,5 @@ public sealed record DataIdentity
 
     public override int GetHashCode() => HashCode.Combine(Name, TrainCount, TestCount);
 
-    public override string ToString() => $"{Name} ({TrainCount:N0} train, {TestCount:N0} test)";
+    public override string ToString() => $"{Rendering.SafeText.Of(Name)} ({TrainCount:N0} train, {TestCount:N0} test)";
 }

@@ -76,5 +76,5 @@ public sealed class MnistDataset
             .ToArray();
     }
 
-    public override string ToString() => $"{Name} ({Train.Count:N0} train, {Test.Count:N0} test) from {Source}";
+    public override string ToString() => Rendering.SafeText.Of($"{Name} ({Train.Count:N0} train, {Test.Count:N0} test) from {Source}");
 }

@@ -41,5 +41,5 @@ public sealed record MnistPrediction
 
     public string Title => Label is null ? $"Predicted {PredictedName ?? Predicted.ToString()}" : $"Predicted {PredictedName ?? Predicted.ToString()}, Class {TrueClassName ?? Label.ToString()}";
 
-    public override string ToString() => $"{Title} ({Confidence:P1})";
+    public override string ToString() => $"{Rendering.SafeText.Of(Title)} ({Confidence:P1})";
 }

@@ -97,8 +97,8 @@ public static class Predictor
     }
 
     /// <summary>Predicts a picture file (PNG, JPEG, ...), prepared the way MNIST's digits were.</summary>
-    public static MnistPrediction PredictFile(MnistModel model, string path) =>
-        PredictPixels(model, DigitImageFile.Prepare(path)) with { File = path };
+    public static MnistPrediction PredictFile(MnistModel model, string path, CancellationToken cancel = default) =>
+        PredictPixels(model, DigitImageFile.Prepare(path, cancel)) with { File = path };
 
     private static void CheckShape(MnistModel model, int rows, int columns, string dataName)
     {

@@ -212,7 +212,7 @@ public sealed class MnistModel : IDisposable
     }
 
     public override string ToString() =>
-        $"{Name}: {Architecture}, {ParameterCount:N0} parameters, {(IsTrained ? $"trained {EpochsTrained} epochs on {TrainingData?.Name}" : "untrained")}";
+        $"{Rendering.SafeText.Of(Name)}: {Architecture}, {ParameterCount:N0} parameters, {(IsTrained ? $"trained {EpochsTrained} epochs on {Rendering.SafeText.Of(TrainingData?.Name)}" : "untrained")}";
 
     public void Dispose()
     {

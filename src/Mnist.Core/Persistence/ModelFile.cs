@@ -75,7 +75,7 @@ public static class ModelFile
             throw new MnistException("ModelFileNotFound", MnistErrorKind.NotFound, $"Model file '{full}' does not exist.", path);
         try
         {
-            using var zip = ZipFile.OpenRead(full);
+            using var zip = new ZipArchive(InputFile.OpenRead(full));
             var metadata = ReadMetadata(zip, full, path);
             long parameters = metadata.Spec.CountParameters() ?? InputLimits.MaxModelParameters;
             var weights = ReadEntry(zip, WeightsEntry, full, path, parameters * 4 + InputLimits.StateOverheadBytes);

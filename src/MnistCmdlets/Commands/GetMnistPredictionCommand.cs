@@ -60,7 +60,7 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
                 Cancellation.ThrowIfCancellationRequested();
                 try
                 {
-                    WriteObject(Predictor.PredictFile(Model, file));
+                    WriteObject(Predictor.PredictFile(Model, file, Cancellation));
                 }
                 catch (MnistException e)
                 {

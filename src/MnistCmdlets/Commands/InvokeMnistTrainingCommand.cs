@@ -60,6 +60,10 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateNotNullOrEmpty]
     public string? CheckpointPath { get; set; }
 
+    /// <summary>Lets -CheckpointPath replace a file that is not an earlier checkpoint (without it, only a model file of the same format is replaced).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>End the training in time, with the model as after its last completed epoch.</summary>
     [Parameter]
     public TimeSpan? MaxDuration { get; set; }
@@ -129,6 +133,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             Monitor = Monitor.Equals("val_accuracy", StringComparison.OrdinalIgnoreCase) ? MonitorMetric.ValAccuracy : MonitorMetric.ValLoss,
             MinDelta = MinDelta,
             CheckpointPath = checkpoint,
+            CheckpointForce = Force,
             MaxDuration = MaxDuration,
             Augmentation = augmentation,
             // -Augment:$false turns off even a model's default augmentation (the CNN's); unbound follows the model.

@@ -67,7 +67,7 @@ public static class OnnxModelFile
         ModelProto proto;
         try
         {
-            using var stream = File.OpenRead(full);
+            using var stream = InputFile.OpenRead(full);
             proto = ModelProto.Parser.ParseFrom(stream);
         }
         catch (InvalidProtocolBufferException e)

@@ -78,7 +78,7 @@ public static class PyTorchModelFile
             throw InvalidArchitecture(full, $"it is larger than {MaxArchitectureBytes >> 20} MB");
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(json));
+            using var document = JsonDocument.Parse(InputFile.ReadAllBytes(json));
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String
                 || kind.GetString() != PyTorchArchitecture.KindName)
@@ -106,7 +106,7 @@ public static class PyTorchModelFile
         long expectedBytes = expected.Values.Sum(t => t.numel() * t.element_size());
         try
         {
-            using (var zip = ZipFile.OpenRead(full))
+            using (var zip = new ZipArchive(InputFile.OpenRead(full)))
             {
                 if (!zip.Entries.Any(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal)))
                     throw InvalidStateDict(full, path, "it holds no data.pkl, so it is not a file torch.save wrote");
@@ -145,7 +145,7 @@ public static class PyTorchModelFile
         try
         {
             // Descriptions keep the zip open to read later; ours are only looked at, so the stream closes here either way.
-            using var stream = File.OpenRead(full);
+            using var stream = InputFile.OpenRead(full);
             return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: describeOnly, skipTensorRead: describeOnly);
         }
         catch (Exception e) when (e is not MnistException)
