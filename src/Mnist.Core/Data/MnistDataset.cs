@@ -31,6 +31,16 @@ public sealed class MnistDataset
     /// <summary>For data imported from a user's pictures or CSV files: what the import skipped, failed on, or took from its cache.</summary>
     public Sources.DataImportReport? Import { get; init; }
 
+    /// <summary>How many images of each class each split holds, in label order.</summary>
+    public IReadOnlyList<ClassCount> PerClass
+    {
+        get
+        {
+            var (train, test) = (Train.ClassCounts, Test.ClassCounts);
+            return ClassNames.Select((name, label) => new ClassCount(label, name, train[label], test[label])).ToArray();
+        }
+    }
+
     /// <summary>Files an import from pictures passed over: not pictures by their extension, or pictures it could not use.</summary>
     public int Skipped => Import is null ? 0 : Import.Skipped + Import.Failed;
     public MnistSplit Train { get; }
@@ -77,4 +87,10 @@ public sealed class MnistDataset
     }
 
     public override string ToString() => Rendering.SafeText.Of($"{Name} ({Train.Count:N0} train, {Test.Count:N0} test) from {Source}");
+}
+
+/// <summary>One class of a dataset and how many images of it each split holds.</summary>
+public sealed record ClassCount(int Class, string Name, int Train, int Test)
+{
+    public override string ToString() => $"{Name}: {Train:N0}/{Test:N0}";
 }
