@@ -1,3 +1,4 @@
+using Mnist.Core.FastPaths;
 using Mnist.Core.Diagnostics;
 using Mnist.Core.Modeling;
 using Mnist.Core.Training;
@@ -14,8 +15,8 @@ public class LayerProfilerTests
     {
         var model = new MnistModel(ModelSpec.DefaultFor(Architecture.FastCnn) with { Seed = 2 });
         var timings = LayerProfiler.Measure(model, TestData.Mnist.Train.Slice(0, 1_000), batchSize: 64, batches: 3, warmup: 1, threads: 1);
-        Assert.Equal(new[] { "normalization", "reshape", "conv2d", "max_pooling2d.0", "max_pooling2d.1", "conv2d_1",
-            "max_pooling2d_1.0", "max_pooling2d_1.1", "flatten", "dense.0", "dense.1", "dense_1" }, timings.Select(t => t.Layer));
+        Assert.Equal(new[] { "normalization", "reshape", "conv2d", "max_pooling2d", "activation", "conv2d_1",
+            "max_pooling2d_1", "activation_1", "flatten", "dense.0", "dense.1", "dense_1" }, timings.Select(t => t.Layer));
         Assert.All(timings, t => Assert.True(t.ForwardMilliseconds >= 0 && t.BackwardMilliseconds >= 0, t.ToString()));
         // The convolutions do the work: each takes time both ways; the layers before the first (no gradient) none back.
         foreach (var conv in new[] { "conv2d", "conv2d_1" })

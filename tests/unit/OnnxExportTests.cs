@@ -14,7 +14,7 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Images = 1_000;
 
-    /// <summary>Every architecture the module has (a new one is tested here without a change), and MLPs of each activation and several depths.</summary>
+    /// <summary>Every architecture the module has (a new one is tested here without a change; Custom is a network of every kind of layer), and MLPs of each activation and several depths.</summary>
     public static TheoryData<string> Architectures
     {
         get
@@ -31,14 +31,16 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var parts = kind.Split('-');
         var architecture = Enum.Parse<Architecture>(parts[0]);
-        var spec = ModelSpec.DefaultFor(architecture) with { Seed = 3 };
+        var spec = architecture == Architecture.Custom
+            ? new ModelSpec { Architecture = Architecture.Custom, Layers = LayerTests.EveryLayer, Seed = 3, LearningRate = 0.01 }
+            : ModelSpec.DefaultFor(architecture) with { Seed = 3 };
         if (parts.Length > 1)
             spec = spec with { Activation = Enum.Parse<Activation>(parts[1]), HiddenUnits = parts.Skip(2).Select(int.Parse).ToArray(), Dropout = new[] { 0.1 }, LearningRate = 0.005 };
         var model = new MnistModel(spec);
         // The Keras CNN is slow, so a small slice; FastCnn's batches of 256 need more images to learn in one epoch.
         var data = TestData.Mnist.Take(architecture == Architecture.Cnn ? 300 : 2_000, 100);
         // Three short epochs for the MLPs: a deep sigmoid network says little after one.
-        Trainer.Fit(model, data, new TrainingOptions { Epochs = architecture == Architecture.Mlp ? 3 : 1, ValidationSplit = 0 });
+        Trainer.Fit(model, data, new TrainingOptions { Epochs = architecture is Architecture.Mlp or Architecture.Custom ? 3 : 1, ValidationSplit = 0 });
         return model;
     }
 

@@ -12,7 +12,7 @@ public static class ModelSummary
         var rule = new string('─', nameWidth + shapeWidth + paramWidth);
         var heavy = new string('━', nameWidth + shapeWidth + paramWidth);
         var text = new StringBuilder();
-        text.AppendLine($"Model: \"{model.Name}\" ({model.Architecture}, input {model.InputShape}, {model.ClassNames.Count} classes)");
+        text.AppendLine($"Model: \"{model.Name}\" ({model.Architecture}, input {model.InputShape}, {model.ClassNames.Count} classes; shapes channels-last, as Keras prints them)");
         text.AppendLine(heavy);
         text.AppendLine("Layer (type)".PadRight(nameWidth) + $"{"Output Shape",-shapeWidth}{"Param #",paramWidth}");
         text.AppendLine(heavy);

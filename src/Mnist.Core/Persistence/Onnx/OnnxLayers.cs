@@ -1,3 +1,4 @@
+using Mnist.Core.FastPaths;
 using Mnist.Core.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -23,6 +24,10 @@ internal static class OnnxLayers
         // The convolution before it pooled in the same node; in the graph it is a pooling as usual.
         [typeof(AppliedMaxPool2x2)] = MaxPool2x2Node,
         [typeof(PooledConv2d)] = PooledConv,
+        [typeof(PaddedConv2d)] = PaddedConv,
+        [typeof(AvgPool2d)] = AveragePool,
+        [typeof(BatchNorm1d)] = BatchNormalization,
+        [typeof(BatchNorm2d)] = BatchNormalization,
         [typeof(Flatten)] = FlattenLayer,
         [typeof(NetworkBuilder.Reshape)] = ReshapeLayer,
         [typeof(NetworkBuilder.Normalization)] = NormalizationLayer,
@@ -71,6 +76,45 @@ internal static class OnnxLayers
         var ones = new long[] { 1, 1 };
         return ConvNode(layer, graph, input, conv.Weight, conv.Bias, new[] { conv.KernelSize, conv.KernelSize }, ones, ones,
             new long[] { 0, 0 }, groups: 1);
+    }
+
+    // ONNX pads each side on its own: [top, left, bottom, right].
+    private static string PaddedConv(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        var conv = (PaddedConv2d)layer.Module;
+        var inputs = new List<string> { input, Weights(graph, layer, "weight", conv.Weight), Weights(graph, layer, "bias", conv.Bias) };
+        return graph.Node("Conv", layer.Name, inputs,
+            Ints("kernel_shape", new[] { conv.KernelSize, conv.KernelSize }), Ints("strides", new[] { conv.Stride, conv.Stride }),
+            Ints("dilations", new long[] { 1, 1 }), Ints("pads", new long[] { conv.Pads.Top, conv.Pads.Left, conv.Pads.Bottom, conv.Pads.Right }),
+            Int("group", 1));
+    }
+
+    private static string AveragePool(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        var pool = (AvgPool2d)layer.Module;
+        if (pool.padding is { } padding && padding.Any(p => p != 0))
+            throw Unsupported("", layer, "only an average pooling without padding is exported");
+        return graph.Node("AveragePool", layer.Name, input, Ints("kernel_shape", pool.kernel_size), Ints("strides", pool.stride ?? pool.kernel_size),
+            Ints("pads", new long[] { 0, 0, 0, 0 }), Int("ceil_mode", pool.ceil_mode ? 1 : 0), Int("count_include_pad", 0));
+    }
+
+    /// <summary>Batch normalisation at inference: the moving statistics, scale and shift.</summary>
+    private static string BatchNormalization(NetworkLayer layer, OnnxGraph graph, string input)
+    {
+        var (weight, bias, mean, variance, epsilon) = layer.Module switch
+        {
+            BatchNorm1d n => (n.weight, n.bias, n.running_mean, n.running_var, n.eps),
+            BatchNorm2d n => (n.weight, n.bias, n.running_mean, n.running_var, n.eps),
+            _ => throw Unsupported("", layer, "not a batch normalisation"),
+        };
+        if (weight is null || bias is null || mean is null || variance is null)
+            throw Unsupported("", layer, "only a batch normalisation with scale, shift and moving statistics is exported");
+        var inputs = new List<string>
+        {
+            input, Weights(graph, layer, "weight", weight), Weights(graph, layer, "bias", bias),
+            Weights(graph, layer, "running_mean", mean), Weights(graph, layer, "running_var", variance),
+        };
+        return graph.Node("BatchNormalization", layer.Name, inputs, Float("epsilon", (float)epsilon));
     }
 
     private static string ConvNode(NetworkLayer layer, OnnxGraph graph, string input, Tensor weight, Tensor? bias, long[] kernel,

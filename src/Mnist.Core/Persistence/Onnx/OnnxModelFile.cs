@@ -85,7 +85,9 @@ public static class OnnxModelFile
         var initializers = proto.Graph.Initializer.GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.First());
         var problems = new List<string>();
         var values = new Dictionary<string, float[]>();
-        foreach (var (key, target) in model.Network.state_dict())
+        // A batch count is training state, not a weight: ONNX has none, and nothing computes with it.
+        var state = model.Network.state_dict().Where(p => !p.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
+        foreach (var (key, target) in state)
         {
             if (!initializers.TryGetValue(key, out var tensor)) { problems.Add($"'{key}' is missing"); continue; }
             if (tensor.DataType != (int)TensorProto.Types.DataType.Float) { problems.Add($"'{key}' is not float32"); continue; }
@@ -102,7 +104,7 @@ public static class OnnxModelFile
             throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
                 $"'{full}': its weights do not fit the architecture in its metadata: {string.Join("; ", problems.Take(5))}.", path);
         using var _ = no_grad();
-        foreach (var (key, target) in model.Network.state_dict())
+        foreach (var (key, target) in state)
         {
             using var source = tensor(values[key], target.shape);
             target.copy_(source);

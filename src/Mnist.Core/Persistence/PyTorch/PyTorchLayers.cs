@@ -1,3 +1,4 @@
+using Mnist.Core.FastPaths;
 using Mnist.Core.Modeling;
 using TorchSharp.Modules;
 
@@ -44,6 +45,17 @@ internal static class PyTorchLayers
                 ["bias"] = true,
             })
             : default,
+        [typeof(AvgPool2d)] = m => m is AvgPool2d p
+            ? ("AvgPool2d", new()
+            {
+                ["kernel_size"] = p.kernel_size, ["stride"] = p.stride ?? p.kernel_size, ["padding"] = p.padding ?? new long[] { 0, 0 },
+                ["ceil_mode"] = p.ceil_mode, ["count_include_pad"] = false,
+            })
+            : default,
+        [typeof(BatchNorm1d)] = m => m is BatchNorm1d n
+            ? ("BatchNorm1d", new() { ["num_features"] = n.weight!.shape[0], ["eps"] = n.eps, ["momentum"] = n.momentum ?? 0.1 }) : default,
+        [typeof(BatchNorm2d)] = m => m is BatchNorm2d n
+            ? ("BatchNorm2d", new() { ["num_features"] = n.weight!.shape[0], ["eps"] = n.eps, ["momentum"] = n.momentum ?? 0.1 }) : default,
         [typeof(Flatten)] = m => m is Flatten f ? ("Flatten", new() { ["start_dim"] = f.start_dim, ["end_dim"] = f.end_dim }) : default,
         [typeof(NetworkBuilder.Reshape)] = m => ("Unflatten", new() { ["dim"] = 1, ["unflattened_size"] = ((NetworkBuilder.Reshape)m).Shape }),
         [typeof(NetworkBuilder.Normalization)] = m => m is NetworkBuilder.Normalization n
