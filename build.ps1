@@ -66,7 +66,7 @@ function Invoke-Build {
         -o $publish -nologo -v quiet
     & (Join-Path $Root 'tools/Build-ModuleLayout.ps1') -PublishFolder $publish -ModuleFolder $ModuleOut
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force -Exclude help
-    Copy-Item (Join-Path $Root 'docs/errors.md') $ModuleOut -Force
+    Copy-Item (Join-Path $Root 'docs/errors.md'), (Join-Path $Root 'docs/layers.md') $ModuleOut -Force
     Copy-Item (Join-Path $Root 'LICENSE'), (Join-Path $Root 'CHANGELOG.md') $ModuleOut
     $helpBuilder = Join-Path $Root 'tools/Build-Help.ps1'
     if (Test-Path $helpBuilder) { Invoke-FreshPwsh "& '$helpBuilder' -ModuleFolder '$ModuleOut'" | Out-Null }

@@ -80,6 +80,7 @@ public sealed record ModelSpec
             Architecture = Architecture.FastCnn, HiddenUnits = new[] { 256 }, Dropout = Array.Empty<double>(),
             LearningRate = 0.01, Beta1 = 0.7, Beta2 = 0.9, Schedule = LearningRateSchedule.OneCycle, BatchSize = 256,
         },
+        Architecture.Custom => new ModelSpec { Architecture = Architecture.Custom },
         _ => new ModelSpec(),
     };
 
