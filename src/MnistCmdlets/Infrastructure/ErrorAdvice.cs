@@ -60,6 +60,7 @@ internal static class ErrorAdvice
         ["ModelExportUnsupported"] = "Export it with -Format Mnist (the module's own file), which holds every layer.",
         ["ModelFileCorrupt"] = "Do not use this file: export the model again, or get a fresh copy from its source.",
         ["ModelFileInvalid"] = "Give a file written by Export-MnistModel.",
+        ["ModelFileUnknownFormat"] = "Give a model file: one written by Export-MnistModel (.model, .onnx, or .pt with its .json).",
         ["ModelFileNotFound"] = "Check the path (relative to the current location); use -LiteralPath for names that hold [ ] * or ?.",
         ["ModelFileTooLarge"] = "Do not use this file: it is not a model file of the size it claims (possibly hostile).",
         ["ModelFileUnreadable"] = "Check the file's permissions and the disk.",

@@ -71,6 +71,7 @@ public static class OnnxExporter
         }
         yield return ("epochs_trained", model.EpochsTrained.ToString(System.Globalization.CultureInfo.InvariantCulture));
         yield return ("module_version", ModelFile.ModuleVersion);
+        yield return (OnnxModelFile.RecordKey, JsonSerializer.Serialize(ModelRecord.From(model), ModelFile.Json));
         yield return ("torchsharp_version", ModelFile.TorchSharpVersion);
     }
 }

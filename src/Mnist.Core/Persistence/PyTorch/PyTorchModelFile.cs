@@ -38,34 +38,27 @@ public static class PyTorchModelFile
         model.SetFilePath(full);
     }
 
+    /// <summary>A state_dict as torch.save writes it (a zip with a data.pkl), with the architecture's JSON beside it.</summary>
+    internal sealed class FileFormat : ModelFileFormat
+    {
+        public override ModelFormat Format => ModelFormat.PyTorch;
+        public override IReadOnlyList<string> Extensions { get; } = new[] { ".pt", ".pth" };
+        public override bool Recognises(FileHead head) => head.ZipEntries.Any(e => e.EndsWith("data.pkl", StringComparison.Ordinal));
+        public override void Save(MnistModel model, string path, bool overwrite) => PyTorchModelFile.Save(model, path, overwrite);
+        public override MnistModel Load(string full, string path) => PyTorchModelFile.Load(path);
+        public override IReadOnlyList<string> TargetsOf(string path) => new[] { path, ArchitecturePath(path) };
+    }
+
     public static MnistModel Load(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new MnistException("ModelFileNotFound", MnistErrorKind.NotFound, $"Model file '{full}' does not exist.", path);
         var architecture = ReadArchitecture(full, path);
+        if (architecture.Spec is null) throw InvalidArchitecture(full, "it has no spec");
         SpecSize.Check(architecture.Spec, new FileInfo(full).Length, full, ArchitecturePath(full), path);
-        MnistModel model;
-        try
-        {
-            model = new MnistModel(architecture.Spec, architecture.ClassNames, architecture.Name);
-        }
-        catch (MnistException e)
-        {
-            throw InvalidArchitecture(full, e.Message, e);
-        }
-        try
-        {
-            LoadWeights(model, full, path);
-            model.RestoreRecord(architecture.History, null, architecture.TrainingData?.ToIdentity(), null, architecture.Created);
-            model.SetFilePath(full);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        if (architecture.Problem() is { } problem) throw InvalidArchitecture(full, problem);
+        return ModelFileFormat.Assemble(architecture, full, (why, e) => InvalidArchitecture(full, why, e), model => LoadWeights(model, full, path));
     }
 
     private static PyTorchArchitecture ReadArchitecture(string full, string path)
