@@ -26,7 +26,6 @@ internal static class ErrorAdvice
         ["DataSplitsDiffer"] = "Give train and test files of the same dataset.",
         ["DownloadFailed"] = "Check the network or $env:MNIST_MIRRORS, raise $env:MNIST_DOWNLOAD_TIMEOUT for a slow mirror, or put the files in the cache folder yourself and use -Path.",
         ["FileExists"] = "Use -Force to overwrite, or choose another -Path.",
-        ["FloorNotSupported"] = "Measure the arithmetic floor of an MLP.",
         ["FolderNotFound"] = "Create the folder first (New-Item -ItemType Directory) or give a path in an existing folder.",
         ["FolderNotWritable"] = "Write to a folder you have write permission for.",
         ["IdxBadHeader"] = "The file is damaged or not IDX; get a fresh copy.",

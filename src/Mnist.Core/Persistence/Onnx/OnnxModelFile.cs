@@ -35,8 +35,8 @@ public static class OnnxModelFile
         var metadata = proto.MetadataProps.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         if (proto.ProducerName != "Mnist" || !metadata.TryGetValue("architecture", out var specJson) || !metadata.TryGetValue("class_names", out var namesJson))
             throw new MnistException("OnnxModelForeign", MnistErrorKind.InvalidData,
-                $"'{full}' is an ONNX model made by '{(proto.ProducerName.Length > 0 ? proto.ProducerName : "an unnamed producer")}', not by Export-MnistModel; " +
-                "Import-MnistModel reads only the ONNX files this module wrote.", path);
+                $"'{full}' is an ONNX model made by '{(proto.ProducerName.Length > 0 ? proto.ProducerName : "an unnamed producer")}', not by this module; " +
+                "only the ONNX files this module wrote are read back (their metadata holds the architecture).", path);
         ModelRecord record;
         try
         {

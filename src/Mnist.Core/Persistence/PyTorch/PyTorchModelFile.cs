@@ -27,7 +27,7 @@ public static class PyTorchModelFile
             throw new MnistException("ModelPathInvalid", MnistErrorKind.InvalidArgument,
                 $"'{full}': a PyTorch state_dict needs a name other than .json (the architecture goes into a .json beside it); use .pt.", path);
         if (!overwrite && File.Exists(json))
-            throw new MnistException("FileExists", MnistErrorKind.AlreadyExists, $"'{json}' already exists; use -Force to overwrite it.", json);
+            throw new MnistException("FileExists", MnistErrorKind.AlreadyExists, $"'{json}' already exists and is not overwritten unless that is asked for.", json);
         var architecture = PyTorchArchitecture.From(model, System.IO.Path.GetFileName(full));
         // The state_dict is moved into place inside the architecture's write, so a failure of either leaves both as they were.
         AtomicFile.Write(json, stream =>
