@@ -16,7 +16,7 @@ Describe 'New-MnistModel -Layers' {
             '(None, 1600)', '(None, 1600)', '(None, 10)'
         $summary = $model | Out-String
         $summary | Should -BeLike '*Total params: 34,826*'
-        $summary | Should -BeLike '*channels-last*'
+        $summary | Should -BeLike '*Shapes: channels-last*'
     }
 
     It 'builds the notebook''s network from its layers: 407,050 parameters, and it learns' {

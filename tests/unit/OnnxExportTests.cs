@@ -96,6 +96,29 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine($"{kind}: largest difference of a probability {largest:E2}");
     }
 
+    [Fact]
+    public void Uneven_same_padding_runs_in_onnx_runtime_as_here_and_the_pytorch_export_refuses_it_by_name()
+    {
+        using var model = new MnistModel(new ModelSpec
+        {
+            Architecture = Architecture.Custom, Seed = 6,
+            Layers = new[] { "Conv2D(6, 4, padding=same, activation=relu)", "Conv2D(8, 3, strides=2, padding=same)", "Flatten", "Dense(10)" },
+        });
+        var path = TempPath("uneven.onnx");
+        OnnxExporter.Save(model, path, overwrite: false);
+        var split = TestData.Mnist.Test.Slice(0, 50);
+        var expected = Predictor.PredictSplit(model, split).ToList();
+        var actual = RunOnnx(path, Pixels(split));
+        for (int i = 0; i < split.Count; i++)
+            for (int c = 0; c < 10; c++) Assert.True(Math.Abs(actual[i * 10 + c] - expected[i].Probabilities[c]) <= 1e-5, $"image {i}, class {c}");
+
+        var pt = TempPath("uneven.pt");
+        var e = Assert.Throws<MnistException>(() => Persistence.PyTorch.PyTorchModelFile.Save(model, pt, overwrite: false));
+        Assert.Equal("ModelExportUnsupported", e.ErrorId);
+        Assert.Contains("layer 1 'Conv2D(6, 4, padding=same, activation=relu)'", e.Message);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(pt)!));
+    }
+
     private static float MaxOf(ReadOnlySpan<float> values)
     {
         var max = float.NegativeInfinity;
