@@ -3,6 +3,7 @@ using Mnist.Core.Evaluation;
 using Mnist.Core.Modeling.Layers;
 using Mnist.Core.Training;
 using TorchSharp;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace Mnist.Core.Modeling;
@@ -158,6 +159,42 @@ public sealed class MnistModel : IDisposable
     internal void SetLearningRate(double rate)
     {
         foreach (var group in OptimizerInstance.ParamGroups) group.LearningRate = rate;
+    }
+
+    /// <summary>The weights and moving statistics under their state names ("dense.0.weight"), to read (exports, checks).</summary>
+    internal Dictionary<string, Tensor> State => Network.state_dict();
+
+    /// <summary>Writes the weights in TorchSharp's format (the module's own file).</summary>
+    internal void WriteWeights(BinaryWriter writer) => Network.save(writer);
+
+    /// <summary>Reads weights in TorchSharp's format; every name and shape must be the network's.</summary>
+    internal void ReadWeights(BinaryReader reader) => Network.load(reader, strict: true);
+
+    /// <summary>Writes the weights as a PyTorch state_dict (torch.save's format).</summary>
+    internal void WritePyTorchWeights(Stream stream) => Network.save_py(stream, leaveOpen: true);
+
+    /// <summary>Puts in the given values, one per state name given (checked by the caller against <see cref="State"/>).</summary>
+    internal void CopyState(IEnumerable<KeyValuePair<string, Tensor>> values)
+    {
+        var state = Network.state_dict();
+        using var _ = no_grad();
+        foreach (var (key, value) in values) state[key].copy_(value);
+    }
+
+    /// <summary>The random generator's state (libtorch's bytes), and putting one back: a saved model goes on drawing where it stopped.</summary>
+    internal byte[] GeneratorState
+    {
+        get
+        {
+            using var state = Generator.get_state();
+            return state.data<byte>().ToArray();
+        }
+    }
+
+    internal void RestoreGenerator(byte[] state)
+    {
+        using var tensor = torch.tensor(state, ScalarType.Byte);
+        Generator.set_state(tensor);
     }
 
     /// <summary>The state a training can be rolled back to: weights, optimizer state, generator and History.</summary>

@@ -47,7 +47,7 @@ public static class ModelFile
         using (var buffer = new MemoryStream())
         {
             using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-                model.Network.save(writer);
+                model.WriteWeights(writer);
             weights = buffer.ToArray();
         }
         var metadata = ModelMetadata.From(model, Data.MnistFiles.Sha256Hex(weights));
@@ -62,8 +62,7 @@ public static class ModelFile
             model.WriteOptimizerState(entry);
         }
         using (var entry = zip.CreateEntry(GeneratorEntry, CompressionLevel.Fastest).Open())
-        using (var state = model.Generator.get_state())
-            entry.Write(state.data<byte>().ToArray());
+            entry.Write(model.GeneratorState);
     }
 
     /// <summary>The module's own format, recognised by a zip holding model.json.</summary>
@@ -98,7 +97,7 @@ public static class ModelFile
                     {
                         TrainingStateCheck.CheckWeights(weights, model);
                         using var reader = new BinaryReader(new MemoryStream(weights));
-                        model.Network.load(reader, strict: true);
+                        model.ReadWeights(reader);
                     }
                     catch (Exception e) when (e is not MnistException)
                     {
@@ -137,8 +136,7 @@ public static class ModelFile
             {
                 var state = ReadEntry(zip, GeneratorEntry, full, path, InputLimits.MaxGeneratorStateBytes);
                 TrainingStateCheck.CheckGenerator(state);
-                using var tensor = TorchSharp.torch.tensor(state, TorchSharp.torch.ScalarType.Byte);
-                model.Generator.set_state(tensor);
+                model.RestoreGenerator(state);
             }
         }
         catch (Exception e) when (e is not MnistException)

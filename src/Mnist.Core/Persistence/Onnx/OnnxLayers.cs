@@ -15,7 +15,7 @@ internal static class OnnxLayers
     /// <summary>Adds the whole network from the flat input value; returns the logits' value.</summary>
     public static string AddNetwork(MnistModel model, OnnxGraph graph, string input)
     {
-        var state = model.Network.state_dict();
+        var state = model.State;
         var description = model.Description;
         var value = input;
         bool reshaped = false;

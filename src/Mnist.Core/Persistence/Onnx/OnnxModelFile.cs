@@ -107,7 +107,7 @@ public static class OnnxModelFile
         var problems = new List<string>();
         var values = new Dictionary<string, float[]>();
         // A batch count is training state, not a weight: ONNX has none, and nothing computes with it.
-        var state = model.Network.state_dict().Where(p => !p.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
+        var state = model.State.Where(p => !p.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
         foreach (var (key, target) in state)
         {
             if (!initializers.TryGetValue(key, out var tensor)) { problems.Add($"'{key}' is missing"); continue; }
@@ -124,12 +124,8 @@ public static class OnnxModelFile
         if (problems.Count > 0)
             throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
                 $"'{full}': its weights do not fit the architecture in its metadata: {string.Join("; ", problems.Take(5))}.", path);
-        using var _ = no_grad();
-        foreach (var (key, target) in state)
-        {
-            using var source = tensor(values[key], target.shape);
-            target.copy_(source);
-        }
+        using var scope = NewDisposeScope();
+        model.CopyState(state.Select(p => new KeyValuePair<string, Tensor>(p.Key, tensor(values[p.Key], p.Value.shape))));
     }
 
     private static MnistException Invalid(string full, string path, string why, Exception? inner = null) =>

@@ -33,7 +33,7 @@ public static class PyTorchModelFile
         AtomicFile.Write(json, stream =>
         {
             JsonSerializer.Serialize(stream, architecture, PyTorchArchitecture.Json);
-            AtomicFile.Write(full, weights => model.Network.save_py(weights, leaveOpen: true), overwrite);
+            AtomicFile.Write(full, weights => model.WritePyTorchWeights(weights), overwrite);
         }, overwrite);
         model.SetFilePath(full);
     }
@@ -95,7 +95,7 @@ public static class PyTorchModelFile
     /// </summary>
     private static void LoadWeights(MnistModel model, string full, string path)
     {
-        var expected = model.Network.state_dict();
+        var expected = model.State;
         long expectedBytes = expected.Values.Sum(t => t.numel() * t.element_size());
         try
         {
@@ -119,13 +119,14 @@ public static class PyTorchModelFile
         var loaded = Unpickle(full, path, describeOnly: false);
         try
         {
-            using var _ = no_grad();
+            var values = new List<KeyValuePair<string, Tensor>>();
             foreach (var (key, target) in expected)
             {
                 if (loaded[key] is not Tensor tensor || tensor.dtype != target.dtype || !tensor.shape.SequenceEqual(target.shape))
                     throw InvalidStateDict(full, path, $"'{key}' was read as something other than it described");
-                target.copy_(tensor);
+                values.Add(new(key, tensor));
             }
+            model.CopyState(values);
         }
         finally
         {
