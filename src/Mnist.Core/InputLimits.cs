@@ -15,6 +15,16 @@ public static class InputLimits
     public const int MaxHiddenLayers = 16;
     public const int MaxHiddenUnits = 65_536;
 
+    /// <summary>Layers a network described layer by layer may have.</summary>
+    public const int MaxLayers = 64;
+
+    /// <summary>Output channels of one convolution, and the side of a convolution's kernel or a pooling's window.</summary>
+    public const int MaxFilters = 4_096;
+    public const int MaxKernelSide = 64;
+
+    /// <summary>Values one layer may output per image (16 million floats, 64 MB per image of a batch).</summary>
+    public const long MaxLayerOutputs = 16L << 20;
+
     /// <summary>Classes a model may have (New-MnistModel's limit).</summary>
     public const int MaxClasses = 1_000;
 

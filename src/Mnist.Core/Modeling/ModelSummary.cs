@@ -55,6 +55,7 @@ public static class ModelSummary
             text.AppendLine(name.PadRight(nameWidth) + $"{layer.OutputShape,-shapeWidth}{layer.Parameters,paramWidth:N0}");
             text.AppendLine(i == model.Layers.Count - 1 ? heavy : rule);
         }
+        text.AppendLine(" Shapes: channels-last, as Keras prints them (the network runs channels-first)");
         text.AppendLine($" Total params: {model.ParameterCount:N0}");
         text.AppendLine($" Trainable params: {model.TrainableParameterCount:N0}");
         text.AppendLine($" Non-trainable params: {model.NonTrainableParameterCount:N0}");

@@ -164,11 +164,11 @@ public static class AtomicFile
     }
 
     private static MnistException Exists(string full, string path) =>
-        new("FileExists", MnistErrorKind.AlreadyExists, $"'{full}' already exists; use -Force to overwrite it.", path);
+        new("FileExists", MnistErrorKind.AlreadyExists, $"'{full}' already exists and is not overwritten unless that is asked for.", path);
 
     private static MnistException NotAFile(string full, string path) =>
         new("TargetNotAFile", MnistErrorKind.InvalidArgument,
-            $"'{full}' is not a regular file (a device, FIFO or socket); it is never replaced, even with -Force.", path);
+            $"'{full}' is not a regular file (a device, FIFO or socket); it is never replaced, even when overwriting is asked for.", path);
 
     private static MnistException NotWritable(string folder, string path, Exception? inner) =>
         new("FolderNotWritable", MnistErrorKind.PermissionDenied, $"Folder '{folder}' cannot be written to.", path, inner);

@@ -29,7 +29,7 @@ public static class Trainer
     {
         options.Validate();
         var data = train.Data ?? throw new MnistException("InvalidDataArgument", MnistErrorKind.InvalidArgument,
-            $"The {train.Name} split does not belong to a dataset; load data with Import-MnistData.", train.Name);
+            $"The {train.Name} split does not belong to a dataset; load the data as a dataset first.", train.Name);
         model.CheckData(data.Name, train.Rows, train.Columns, train.ClassNames, data.Name, forTraining: true);
 
         using var rows = ValidationRows.Of(train, options.ValidationSplit);

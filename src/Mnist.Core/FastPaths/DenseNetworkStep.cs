@@ -4,7 +4,10 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Mnist.Core.Training.Fused;
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
 
 /// <summary>
 /// The gradients of a dense network's training step (dense layers with ReLU, each optionally followed by dropout,

@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Mnist.Core.Modeling;
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
 
 /// <summary>
 /// The weight and bias gradients of a convolution (stride 1, no padding) followed by 2x2 max pooling, computed from

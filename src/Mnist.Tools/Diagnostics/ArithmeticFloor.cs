@@ -5,46 +5,39 @@ using static TorchSharp.torch;
 
 namespace Mnist.Core.Diagnostics;
 
-/// <summary>The matrix products one training step of an MLP does, and how fast this machine does them.</summary>
+/// <summary>The matrix products one training step of a model does (read from its layers), and how fast this machine does them.</summary>
 /// <param name="PeakGflopPerSecond">The same machine on a large square product, for scale: what the shapes could reach.</param>
 public sealed record ArithmeticFloor(double GflopPerSecond, double EpochGflop, double IdealEpochSeconds, double PeakGflopPerSecond);
 
 public static class ArithmeticFloorMeter
 {
     /// <summary>
-    /// The (m, k, n) shapes of every matrix product of one training step: forward, the weight gradients, and the
-    /// input gradients of every layer but the first (the data needs none).
+    /// The (m, k, n) shapes of every matrix product of one training step, read from the model's layers (a convolution
+    /// as its im2col product): forward, the weight gradients, and the input gradients of every layer with weights but
+    /// the first (the data needs none).
     /// </summary>
     public static IReadOnlyList<(long M, long K, long N)> TrainingStepProducts(ModelSpec spec, int batchSize)
     {
-        var widths = LayerWidths(spec);
         var products = new List<(long, long, long)>();
-        for (int layer = 0; layer < widths.Count - 1; layer++)
+        bool first = true;
+        foreach (var layer in spec.Describe().Layers)
         {
-            long input = widths[layer], output = widths[layer + 1];
-            products.Add((batchSize, input, output));
-            products.Add((input, batchSize, output));
-            if (layer > 0) products.Add((batchSize, output, input));
+            foreach (var (m, k, n) in layer.ForwardProducts(batchSize))
+            {
+                products.Add((m, k, n));
+                products.Add((k, m, n));
+                if (!first) products.Add((m, n, k));
+                first = false;
+            }
         }
         return products;
-    }
-
-    private static List<long> LayerWidths(ModelSpec spec)
-    {
-        if (spec.Architecture != Architecture.Mlp)
-            throw new MnistException("FloorNotSupported", MnistErrorKind.InvalidArgument, "The arithmetic floor is computed for MLPs only.", spec.Architecture);
-        var widths = new List<long> { spec.InputRows * spec.InputColumns };
-        widths.AddRange(spec.HiddenUnits.Select(u => (long)u));
-        widths.Add(spec.Classes);
-        return widths;
     }
 
     /// <summary>FLOPs of one epoch: the training steps plus the forward pass over the validation images.</summary>
     public static double EpochFlops(ModelSpec spec, int trainImages, int validationImages, int batchSize)
     {
         double perStep = TrainingStepProducts(spec, batchSize).Sum(p => 2.0 * p.M * p.K * p.N);
-        var widths = LayerWidths(spec);
-        double perImageForward = widths.Zip(widths.Skip(1)).Sum(w => 2.0 * w.First * w.Second);
+        double perImageForward = spec.Describe().Layers.SelectMany(l => l.ForwardProducts(1)).Sum(p => 2.0 * p.M * p.K * p.N);
         return perStep * trainImages / batchSize + perImageForward * validationImages;
     }
 

@@ -4,7 +4,10 @@ using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Core.Training.Fused;
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
 
 /// <summary>The constants of one Adam step for one parameter.</summary>
 internal readonly record struct AdamStep(float Beta1, float Beta2, float StepSize, float SqrtBiasCorrection2, float Epsilon,

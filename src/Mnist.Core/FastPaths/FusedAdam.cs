@@ -1,7 +1,10 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Mnist.Core.Training.Fused;
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
 
 // These classes keep TorchSharp's names (Adam, AdamW): its optimizer state files start with the class name, so model
 // files and training snapshots written by either implementation load into the other.

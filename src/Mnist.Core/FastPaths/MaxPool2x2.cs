@@ -1,7 +1,10 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Core.Modeling;
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
 
 /// <summary>
 /// MaxPool2d(2) as <see cref="MaxPool2x2Kernel"/> computes it (same outputs and gradients as libtorch's, several

@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Mnist.Core.Modeling;
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
 
 /// <summary>
 /// Dropout's mask, drawn by a counter-based generator: element i keeps its value (scaled by 1 / (1 - rate)) when a
@@ -36,7 +39,7 @@ internal static class DropoutMask
     /// <summary>
     /// Dropout after ReLU applied in place: each value becomes value * mask, the mask <see cref="FillAfterRelu"/>
     /// draws for the same key and values, bit for bit, without a mask tensor. A value is then positive exactly where
-    /// the mask kept it, so the gradient needs only the result (see <see cref="Training.Fused.DenseNetworkKernels"/>).
+    /// the mask kept it, so the gradient needs only the result (see <see cref="DenseNetworkKernels"/>).
     /// </summary>
     public static void ApplyAfterRelu(Span<float> values, ulong key, double rate) => Fill(values, values, key, rate, multiply: true);
 

@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Mnist.Core.Modeling;
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
 
 /// <summary>
 /// 2x2 max pooling with stride 2 over contiguous planes (N*C planes of height x width, odd edges dropped as

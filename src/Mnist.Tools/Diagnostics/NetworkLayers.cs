@@ -2,9 +2,9 @@ using Mnist.Core.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Core.Persistence;
+namespace Mnist.Core.Diagnostics;
 
-/// <summary>One leaf module of a network, in the order the forward pass runs it, with its state_dict prefix.</summary>
+/// <summary>One leaf module of a network as it runs (fast paths included), in forward order, with its state_dict prefix: what the profiler times.</summary>
 internal sealed record NetworkLayer(string Name, nn.Module Module)
 {
     /// <summary>The state_dict key of one of this layer's parameters ("dense.0" + "weight").</summary>
@@ -33,8 +33,7 @@ internal static class NetworkLayers
             return;
         }
         if (module is not TorchSharp.Modules.Sequential)
-            throw new MnistException("ModelExportUnsupported", MnistErrorKind.InvalidOperation,
-                $"Model '{model.Name}': the container '{name}' ({module.GetType().Name}) is not a Sequential; its order cannot be exported.", model.Name);
+            throw new InvalidOperationException($"Model '{model.Name}': the container '{name}' ({module.GetType().Name}) is not a Sequential; its order is not known.");
         foreach (var (childName, child) in children)
             Walk(model, child, name.Length == 0 ? childName : $"{name}.{childName}", layers);
     }

@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Mnist.Core.Training.Fused;
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
 
 /// <summary>The elementwise parts of a dense network's hand-derived training step, each one pass over its rows.</summary>
 internal static class DenseNetworkKernels

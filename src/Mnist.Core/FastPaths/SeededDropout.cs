@@ -1,7 +1,10 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Core.Modeling;
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
 
 /// <summary>
 /// Dropout that takes its randomness from the model's own generator, so two models trained at once in one process

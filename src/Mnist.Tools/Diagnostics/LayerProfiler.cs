@@ -1,3 +1,4 @@
+using Mnist.Core.FastPaths;
 using System.Diagnostics;
 using Mnist.Core.Data;
 using Mnist.Core.Modeling;
