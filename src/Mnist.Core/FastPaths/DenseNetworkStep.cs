@@ -2,10 +2,8 @@ using System.Runtime.InteropServices;
 using Mnist.Core.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
-
-using Mnist.Core.Modeling;
 using Mnist.Core.Training;
+using static TorchSharp.torch;
 
 namespace Mnist.Core.FastPaths;
 
