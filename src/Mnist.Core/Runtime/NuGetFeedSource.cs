@@ -118,27 +118,12 @@ public sealed class NuGetFeedSource : IPackageSource
         new("RuntimeSourceInvalid", MnistErrorKind.InvalidData, $"The feed index '{Name}' cannot be used: {why}.", Name, inner);
 
     /// <summary>A package body whose stall or break-off is the module's error naming the package's address.</summary>
-    private sealed class FailureNaming(Stream inner, Uri url) : Stream
+    private sealed class FailureNaming(Stream inner, Uri url) : ReadOnlyWrapperStream(inner)
     {
         public override int Read(byte[] buffer, int offset, int count)
         {
-            try { return inner.Read(buffer, offset, count); }
+            try { return Inner.Read(buffer, offset, count); }
             catch (WebFetchException e) { throw DownloadFailed(e, url); }
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }

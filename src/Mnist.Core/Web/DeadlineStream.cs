@@ -5,15 +5,13 @@ namespace Mnist.Core.Web;
 /// that accepts the connection and then stops sending cannot hold a read forever. A read that times out throws
 /// <see cref="WebFetchException"/>; the caller names the address.
 /// </summary>
-public sealed class DeadlineStream : Stream
+public sealed class DeadlineStream : ReadOnlyWrapperStream
 {
-    private readonly Stream _inner;
     private readonly TimeSpan _timeout;
     private readonly CancellationToken _cancel;
 
-    public DeadlineStream(Stream inner, TimeSpan timeout, CancellationToken cancel)
+    public DeadlineStream(Stream inner, TimeSpan timeout, CancellationToken cancel) : base(inner)
     {
-        _inner = inner;
         _timeout = timeout;
         _cancel = cancel;
     }
@@ -41,7 +39,7 @@ public sealed class DeadlineStream : Stream
         deadline.CancelAfter(_timeout);
         try
         {
-            return _inner.ReadAsync(buffer, deadline.Token).AsTask().GetAwaiter().GetResult();
+            return Inner.ReadAsync(buffer, deadline.Token).AsTask().GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (!_cancel.IsCancellationRequested)
         {
@@ -51,21 +49,5 @@ public sealed class DeadlineStream : Stream
         {
             throw new WebFetchException($"broke off in the middle of its answer: {e.Message}", e);
         }
-    }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _inner.Dispose();
-        base.Dispose(disposing);
     }
 }
