@@ -12,14 +12,14 @@ internal sealed record FileHead(byte[] Bytes, IReadOnlyList<string> ZipEntries)
     {
         var bytes = new byte[16];
         int read;
-        using (var stream = File.OpenRead(full)) read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        using (var stream = InputFile.OpenRead(full)) read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
         bytes = bytes[..read];
         IReadOnlyList<string> entries = Array.Empty<string>();
         if (bytes.AsSpan().StartsWith("PK\u0003\u0004"u8))
         {
             try
             {
-                using var zip = ZipFile.OpenRead(full);
+                using var zip = new ZipArchive(InputFile.OpenRead(full));
                 entries = zip.Entries.Select(e => e.FullName).ToArray();
             }
             catch (InvalidDataException)
