@@ -30,14 +30,36 @@ public static class PaperBackground
             included = next;
             coefficients = Fit(cells, included);
         }
-        var result = new byte[image.Pixels.Length];
-        for (int y = 0; y < image.Height; y++)
-            for (int x = 0; x < image.Width; x++)
+        return new GrayImage(Surface(coefficients, image.Width, image.Height), image.Width, image.Height);
+    }
+
+    /// <summary>
+    /// The fitted surface at every pixel, rounded: <see cref="Evaluate"/>'s sum term by term in its order, with the
+    /// factors that depend on x alone or y alone computed once per column and row (each product rounded as there).
+    /// </summary>
+    private static byte[] Surface(double[] c, int width, int height)
+    {
+        var c1x = new double[width]; var c3xx = new double[width]; var c4x = new double[width];
+        var c6xxx = new double[width]; var c7xx = new double[width]; var c8x = new double[width];
+        for (int x = 0; x < width; x++)
+        {
+            double nx = Normalised(x + 0.5, 0.5, width, height).X;
+            c1x[x] = c[1] * nx; c3xx[x] = c[3] * nx * nx; c4x[x] = c[4] * nx;
+            c6xxx[x] = c[6] * nx * nx * nx; c7xx[x] = c[7] * nx * nx; c8x[x] = c[8] * nx;
+        }
+        var result = new byte[width * height];
+        for (int y = 0; y < height; y++)
+        {
+            double ny = Normalised(0.5, y + 0.5, width, height).Y;
+            double c2y = c[2] * ny, c5yy = c[5] * ny * ny, c9yyy = c[9] * ny * ny * ny;
+            var row = result.AsSpan(y * width, width);
+            for (int x = 0; x < row.Length; x++)
             {
-                var (nx, ny) = Normalised(x + 0.5, y + 0.5, image.Width, image.Height);
-                result[y * image.Width + x] = (byte)Math.Clamp((int)Math.Round(Evaluate(coefficients, nx, ny)), 0, 255);
+                double sum = c[0] + c1x[x] + c2y + c3xx[x] + c4x[x] * ny + c5yy + c6xxx[x] + c7xx[x] * ny + c8x[x] * ny * ny + c9yyy;
+                row[x] = (byte)Math.Clamp((int)Math.Round(sum), 0, 255);
             }
-        return new GrayImage(result, image.Width, image.Height);
+        }
+        return result;
     }
 
     private readonly record struct Cell(double X, double Y, double Level, bool OnEdge);
@@ -46,17 +68,16 @@ public static class PaperBackground
     {
         int size = Math.Max(2, (int)Math.Ceiling(Math.Max(image.Width, image.Height) / (double)CellsPerSide));
         var cells = new List<Cell>();
-        var values = new List<byte>(size * size);
+        Span<int> counts = stackalloc int[256];
         for (int top = 0; top < image.Height; top += size)
             for (int left = 0; left < image.Width; left += size)
             {
-                values.Clear();
+                counts.Clear();
                 int bottom = Math.Min(image.Height, top + size), right = Math.Min(image.Width, left + size);
                 for (int y = top; y < bottom; y++)
-                    for (int x = left; x < right; x++) values.Add(image[x, y]);
-                values.Sort();
+                    foreach (var level in image.Pixels.AsSpan(y * image.Width + left, right - left)) counts[level]++;
                 var (nx, ny) = Normalised((left + right) / 2.0, (top + bottom) / 2.0, image.Width, image.Height);
-                cells.Add(new Cell(nx, ny, values[values.Count / 2], left == 0 || top == 0 || right == image.Width || bottom == image.Height));
+                cells.Add(new Cell(nx, ny, Histogram.Median(counts, (bottom - top) * (right - left)), left == 0 || top == 0 || right == image.Width || bottom == image.Height));
             }
         return cells;
     }
