@@ -17,27 +17,53 @@ public static class InkMap
     /// </summary>
     public static GrayImage FromBackground(GrayImage image, GrayImage background)
     {
-        byte[] pixels = image.Pixels, paper = background.Pixels;
+        ReadOnlySpan<byte> pixels = image.Pixels, paper = background.Pixels.AsSpan(0, pixels.Length);
         Span<int> counts = stackalloc int[256];
         for (int i = 0; i < pixels.Length; i++) counts[Math.Abs(pixels[i] - paper[i])]++;
         double spread = Math.Max(1, 1.4826 * Histogram.Median(counts, pixels.Length));
-        double darker = 0, brighter = 0;
+        // In the order of the pixels, as the sums' rounding depends on it; 3 * spread is the same double each time.
+        double limit = 3 * spread, darker = 0, brighter = 0;
         for (int i = 0; i < pixels.Length; i++)
         {
             int r = pixels[i] - paper[i];
-            if (r < -3 * spread) darker += -r - 3 * spread;
-            else if (r > 3 * spread) brighter += r - 3 * spread;
+            if (r < -limit) darker += -r - limit;
+            else if (r > limit) brighter += r - limit;
         }
         bool darkInk = darker >= brighter;
+        // The ink of every pixel level over each paper level that occurs (a smooth paper has a few dozen), made when first needed.
+        var table = new byte[256 * 256];
+        Span<bool> made = stackalloc bool[256];
         var ink = new byte[pixels.Length];
         for (int i = 0; i < ink.Length; i++)
         {
-            int room = darkInk ? paper[i] : 255 - paper[i];
-            int depth = darkInk ? paper[i] - pixels[i] : pixels[i] - paper[i];
-            ink[i] = room < 1 || depth <= 0 ? (byte)0 : Depth(depth, room);
+            int level = paper[i];
+            if (!made[level])
+            {
+                FillRow(table.AsSpan(level * 256, 256), level, darkInk);
+                made[level] = true;
+            }
+            ink[i] = table[level * 256 + pixels[i]];
         }
         return new GrayImage(ink, image.Width, image.Height);
     }
+
+    /// <summary>The ink of each pixel level 0-255 over paper of <paramref name="level"/>.</summary>
+    private static void FillRow(Span<byte> row, int level, bool darkInk)
+    {
+        int room = darkInk ? level : 255 - level;
+        if (room < 1) return;
+        for (int pixel = 0; pixel < 256; pixel++)
+        {
+            int depth = darkInk ? level - pixel : pixel - level;
+            if (depth > 0) row[pixel] = Depth(depth, room);
+        }
+    }
+
+    /// <summary>
+    /// floor(2^32 / room) + 1: for n below 2^16, (n * it) >> 32 is n / room exactly (the excess, under room / 2^32 per
+    /// unit of n, never carries the quotient past its fraction).
+    /// </summary>
+    private static readonly ulong[] Reciprocals = Enumerable.Range(0, 256).Select(d => d == 0 ? 0 : (1UL << 32) / (ulong)d + 1).ToArray();
 
     /// <summary>
     /// round(depth / room * 255) clamped to 255, for depth and room 1-255, as the double arithmetic rounds it: in
@@ -47,7 +73,7 @@ public static class InkMap
     private static byte Depth(int depth, int room)
     {
         int scaled = depth * 255;
-        int whole = scaled / room, twice = 2 * (scaled - whole * room);
+        int whole = (int)((ulong)scaled * Reciprocals[room] >> 32), twice = 2 * (scaled - whole * room);
         int rounded = twice < room ? whole : twice > room ? whole + 1 : (int)Math.Round((double)depth / room * 255);
         return (byte)Math.Min(255, rounded);
     }
