@@ -51,6 +51,7 @@ public static class PaperBackground
         }
         var result = new byte[width * height];
         bool vectors = Vector.IsHardwareAccelerated && c.All(double.IsFinite);
+        Span<long> lanes = stackalloc long[Vector<double>.Count];
         for (int y = 0; y < height; y++)
         {
             double ny = Normalised(0.5, y + 0.5, width, height).Y;
@@ -62,7 +63,6 @@ public static class PaperBackground
                 // The same sum lane by lane: IEEE additions, products and round-to-even give the scalar loop's bits.
                 var (v0, v2, v5, v9, vy) = (new Vector<double>(c[0]), new Vector<double>(c2y), new Vector<double>(c5yy), new Vector<double>(c9yyy), new Vector<double>(ny));
                 var (zero, top) = (Vector<double>.Zero, new Vector<double>(255));
-                Span<long> lanes = stackalloc long[Vector<double>.Count];
                 for (; x <= width - Vector<double>.Count; x += Vector<double>.Count)
                 {
                     var sum = v0 + new Vector<double>(c1x, x) + v2 + new Vector<double>(c3xx, x) + new Vector<double>(c4x, x) * vy + v5
