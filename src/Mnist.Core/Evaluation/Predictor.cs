@@ -98,7 +98,11 @@ public static class Predictor
 
     /// <summary>Predicts a picture file (PNG, JPEG, ...), prepared the way MNIST's digits were.</summary>
     public static MnistPrediction PredictFile(MnistModel model, string path, CancellationToken cancel = default) =>
-        PredictPixels(model, DigitImageFile.Prepare(path, cancel)) with { File = path };
+        PredictPrepared(model, path, DigitImageFile.Prepare(path, cancel));
+
+    /// <summary>Predicts a picture file already prepared (by <see cref="PictureReadAhead"/>, say) from its 28x28 pixels.</summary>
+    public static MnistPrediction PredictPrepared(MnistModel model, string path, byte[] pixels) =>
+        PredictPixels(model, pixels) with { File = path };
 
     private static void CheckShape(MnistModel model, int rows, int columns, string dataName)
     {

@@ -61,6 +61,7 @@ public static class DigitImageFile
             if (width <= 0 || height <= 0 || (long)width * height > InputLimits.MaxPicturePixels)
                 throw new MnistException("ImageTooLarge", MnistErrorKind.LimitsExceeded,
                     $"The image '{path}' is {width:N0}x{height:N0} pixels; pictures up to {InputLimits.MaxPicturePixels / (1 << 20)} megapixels are read (scale it down first).", path);
+            if (OpaqueDecode.TryDecode(codec) is { } opaque) return opaque;
             var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
             var rgba = new byte[info.BytesSize64];
             SKCodecResult result;
