@@ -26,6 +26,7 @@
         'Export-MnistChart'
         'Install-MnistRuntime'
         'Get-MnistEnvironment'
+        'Get-MnistStoppedModel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

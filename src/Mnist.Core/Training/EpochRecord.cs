@@ -18,10 +18,16 @@ public sealed record EpochRecord
     /// <summary>The number format of this epoch's products when it was not float32 (-Precision BFloat16), else null.</summary>
     public TrainingPrecision? Precision { get; init; }
 
+    /// <summary>
+    /// False for an epoch trained after the one whose weights early stopping restored: it happened, but the model's
+    /// weights are not its.
+    /// </summary>
+    public bool InWeights { get; init; } = true;
+
     public override string ToString()
     {
         var line = $"Epoch {Epoch}: loss: {Loss:F4} - accuracy: {Accuracy:F4}";
         if (ValLoss is not null) line += $" - val_loss: {ValLoss:F4} - val_accuracy: {ValAccuracy:F4}";
-        return line + $" - {Seconds:F1}s";
+        return line + $" - {Seconds:F1}s" + (InWeights ? "" : " (not in the weights)");
     }
 }

@@ -3,7 +3,7 @@ using Mnist.Core.Persistence;
 namespace Mnist.Core.Training.Callbacks;
 
 /// <summary>Keras' ModelCheckpoint with save_best_only: writes the model file after each epoch that improves on the best.</summary>
-public sealed class ModelCheckpoint : ITrainingCallback
+public sealed class ModelCheckpoint : ITrainingCallback, IResumableCallback
 {
     private double? _best;
 
@@ -25,4 +25,10 @@ public sealed class ModelCheckpoint : ITrainingCallback
         _best = value;
         ModelFile.Save(context.Model, Path, overwrite: true);
     }
+
+    public string StateName => "ModelCheckpoint";
+
+    public IReadOnlyDictionary<string, double?> SaveState() => new Dictionary<string, double?> { ["Best"] = _best };
+
+    public void RestoreState(IReadOnlyDictionary<string, double?> state, TrainingContext context) => _best = state.Get("Best");
 }
