@@ -139,3 +139,35 @@ Describe 'Invoke-MnistTraining -ReduceLROnPlateau' {
         $err.Exception.Message | Should -Match 'ReduceLRFactor'
     }
 }
+
+Describe 'History rows in Export-Csv and ConvertTo-Json' {
+    BeforeAll {
+        $script:trained = $data | Invoke-MnistTraining -Epochs 2 -Seed 6 -ThreadCount 1 -Quiet
+        $script:tableNames = @('Epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr', 'Seconds', 'Augmented', 'Precision')
+    }
+
+    It 'gives the table''s names, in the table''s order, once each, in a CSV' {
+        $header = ($trained.History | ConvertTo-Csv)[0] -replace '"', '' -split ','
+        $header[0..($tableNames.Count - 1)] | Should -BeExactly $tableNames
+        $header | Should -Not -Contain 'ValLoss'
+        $header | Should -Not -Contain 'LearningRate'
+        ($header | Sort-Object -Unique).Count | Should -Be $header.Count
+    }
+
+    It 'gives the same names in JSON, also for rows nested in a model' {
+        foreach ($json in @(($trained.History | ConvertTo-Json | ConvertFrom-Json)[0], ($trained | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue | ConvertFrom-Json).History[0])) {
+            $names = @($json.psobject.Properties.Name)
+            $names[0..($tableNames.Count - 1)] | Should -BeExactly $tableNames
+            $names | Should -Not -Contain 'ValLoss'
+            $json.val_loss | Should -Be $trained.History[0].val_loss
+        }
+    }
+
+    It 'still answers to the .NET names in scripts' {
+        $row = $trained.History[1]
+        $row.ValLoss | Should -Be $row.val_loss
+        $row.ValAccuracy | Should -Be $row.val_accuracy
+        $row.LearningRate | Should -Be $row.lr
+        @($trained.History | Where-Object ValAccuracy -ge 0).Count | Should -Be 2
+    }
+}
