@@ -223,8 +223,20 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
         WriteObject(model);
     }
 
-    private string ResumeHint(string? backup) => backup is null ? "" :
-        $". Its backup is in '{backup}': run the same command again to continue from epoch {Mnist.Core.Training.Backup.TrainingBackup.EpochsIn(backup) + 1}.";
+    private static string ResumeHint(string? backup)
+    {
+        if (backup is null) return "";
+        try
+        {
+            return Mnist.Core.Training.Backup.TrainingBackup.Exists(backup)
+                ? $". Its backup is in '{backup}': run the same command again to continue from epoch {Mnist.Core.Training.Backup.TrainingBackup.EpochsIn(backup) + 1}."
+                : "";
+        }
+        catch (Mnist.Core.MnistException)
+        {
+            return ""; // The backup itself is what failed; the error says so.
+        }
+    }
 
     /// <summary>ReduceLROnPlateau's settings, or null without -ReduceLROnPlateau (its -ReduceLR* and -MinLearningRate need it).</summary>
     private PlateauOptions? RequestedPlateau()
