@@ -28,6 +28,7 @@
         'Get-MnistEnvironment'
         'Join-MnistData'
         'Export-MnistData'
+        'Get-MnistStoppedModel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -37,7 +37,15 @@ test accuracy.
 
 A stopped training changes nothing it did not finish: Ctrl+C (or Stop() on a PowerShell instance), -MaxDuration
 running out mid-epoch, or an error leave the model exactly as after its last completed epoch (weights, optimizer
-state, random generator and History agree), and a warning says where it stopped.
+state, random generator and History agree), and a warning says where it stopped. The model is yours without -Model:
+after Ctrl+C or Stop(), $model = Get-MnistStoppedModel (the warning names it); after an error, the error record's
+TargetObject is the model ($Error[0].TargetObject).
+
+-BackupPath makes a run survive a kill: the same command run again resumes from the last completed epoch and ends
+bitwise as an unbroken run. -LogPath writes a CSV row per epoch as it ends. With early stopping that restores the best
+weights, EpochsTrained names the epoch whose weights the model holds and History keeps the later epochs with
+InWeights False. -TerminateOnNaN (on by default) and -ReduceLROnPlateau are Keras' callbacks of those names. See
+docs/training.md.
 '@
     Parameters  = @{
         Data            = 'The dataset to train on, from Import-MnistData, or its Train split; the Train split is used. Takes the dataset from the pipeline.'
@@ -51,7 +59,7 @@ state, random generator and History agree), and a warning says where it stopped.
         Monitor         = 'What early stopping and the checkpoint watch: val_loss (lower is better; Keras'' default) or val_accuracy (higher is better).'
         MinDelta        = 'The least change of the -Monitor metric that counts as an improvement for early stopping (0 or more; default 0).'
         CheckpointPath  = 'A file to which the best model (by -Monitor) is saved after each epoch that improves on it, in the format its extension names: .onnx (ONNX), .pt or .pth (a PyTorch state_dict with its architecture .json beside it), anything else the module''s own format. Needs a validation split. Checked before the first epoch: its folder, and what is there (only an earlier checkpoint of the same format is replaced without -Force). With -WhatIf nothing is trained or written.'
-        Force           = 'Lets -CheckpointPath replace a file that is not an earlier checkpoint (notes, another program''s file). Devices, FIFOs and folders are never replaced.'
+        Force           = 'Lets -CheckpointPath replace a file that is not an earlier checkpoint (notes, another program''s file; devices, FIFOs and folders are never replaced), and starts an existing -LogPath file afresh.'
         MaxDuration     = 'A time limit for the whole training, for nightly windows (for example (New-TimeSpan -Minutes 30) or ''00:30:00''). Between epochs, an epoch that would not fit in the time left is not started; mid-epoch, the clock is checked every batch and the unfinished epoch is undone. The model is as after its last completed epoch and a warning says so.'
         OnEpochEnd      = 'A script block run after each epoch with the History row as $args[0] (and $_) and the training as $args[1]: log to your own monitoring, and call $args[1].Stop(''reason'') to end the training after this epoch. Its output is discarded (use Write-Host or Write-Information); an error in it ends the training with the error id OnEpochEndFailed, the model as after that epoch.'
         Quiet           = 'Do not write the per-epoch lines to the information stream.'
@@ -61,8 +69,15 @@ state, random generator and History agree), and a warning says where it stopped.
         AugmentScale    = 'With -Augment: the zoom range: a factor drawn from 1 - value to 1 + value, value 0 to 0.5 (default 0.1).'
         AugmentShear    = 'With -Augment: the largest horizontal shear, in degrees either way, 0 to 45 (default 10).'
         Precision       = 'The number format of the products: Float32 (default) or BFloat16 (mixed precision; needs a CPU with AVX512-BF16 or AMX-BF16, else PrecisionNotSupported).'
+        BackupPath      = 'A folder (created if missing) where the whole training state is saved after every epoch, replacing the last backup atomically (Keras'' BackupAndRestore): weights, optimizer state, random generator, learning-rate schedule, History and the callbacks'' state. Run the same command again after the process was stopped or killed at any moment and it continues from the last completed epoch, ending bitwise as an unbroken run with the same seed and -ThreadCount would. Without -Seed the rerun takes the backup''s seed. A finished run (also one ended early or by -MaxDuration) clears its backup. A backup made for other data, another model or other settings is refused (BackupMismatch) with the settings that differ.'
+        LogPath         = 'A CSV file with one row per epoch (Keras'' CSVLogger), columns epoch, loss, accuracy, val_loss, val_accuracy, lr, seconds, written and flushed to disk as each epoch ends: follow it with Get-Content -Wait or Import-Csv while the run goes on. A new run refuses an existing file (FileExists) unless -Force; a run resumed from -BackupPath appends to it (dropping rows of epochs the backup does not hold).'
+        TerminateOnNaN  = 'Keras'' TerminateOnNaN, on by default: an epoch whose loss or val_loss is not a finite number ends the training with the error TrainingDiverged; that epoch is undone, so the model (the error''s TargetObject) keeps the weights of its last finite epoch. -TerminateOnNaN:$false trains on regardless.'
+        ReduceLROnPlateau = 'Keras'' ReduceLROnPlateau: when the -Monitor metric has not improved by more than -MinDelta for -ReduceLRPatience epochs, the learning rate is multiplied by -ReduceLRFactor (never below -MinLearningRate), and the wait starts again. The lowered rate scales the model''s own schedule; History''s lr column shows it. Needs a validation split.'
+        ReduceLRFactor  = 'With -ReduceLROnPlateau: what the rate is multiplied by on a plateau, between 0 and 1 (default 0.1).'
+        ReduceLRPatience = 'With -ReduceLROnPlateau: epochs without improvement before the rate is lowered, 1 or more (default 10, as Keras).'
+        MinLearningRate = 'With -ReduceLROnPlateau: the rate is never lowered below this (default 0).'
     }
-    Defaults    = @{ BatchSize = 'The model''s own (128; 64 for Cnn; 256 for FastCnn)'; ThreadCount = 'The number of processors'; Seed = 'A random seed, recorded on the model'; Monitor = 'val_loss'; MaxDuration = 'None'; AugmentRotation = '10'; AugmentShift = '2'; AugmentScale = '0.1'; AugmentShear = '10'; Precision = 'Float32' }
+    Defaults    = @{ BatchSize = 'The model''s own (128; 64 for Cnn; 256 for FastCnn)'; ThreadCount = 'The number of processors'; Seed = 'A random seed, recorded on the model'; Monitor = 'val_loss'; MaxDuration = 'None'; AugmentRotation = '10'; AugmentShift = '2'; AugmentScale = '0.1'; AugmentShear = '10'; Precision = 'Float32'; TerminateOnNaN = 'On'; ReduceLRFactor = '0.1'; ReduceLRPatience = '10'; MinLearningRate = '0' }
     Inputs      = @('Mnist.Core.Data.MnistDataset: the data to train on.', 'Mnist.Core.Modeling.MnistModel: a model to train further (with -Data).')
     Outputs     = @('Mnist.Core.Modeling.MnistModel: the trained model, with History, TrainingData, ClassNames and Seed.')
     Examples    = @(
@@ -75,6 +90,18 @@ $model = $data | Invoke-MnistTraining -Epochs 20 -MaxDuration '00:02:00' -Quiet 
 }
 $model.History | Select-Object Epoch, val_loss, val_accuracy
 '@; Remarks = 'A nightly-style run: at most two minutes of training, a line per epoch to the host, and a stop once validation accuracy reaches 0.9. A warning says why the training ended; the model is as after its last completed epoch.' }
+        @{ Code = @'
+$data = Import-MnistData -TrainCount 2000 -TestCount 200
+$backup = Join-Path ([IO.Path]::GetTempPath()) mnist-nightly-backup
+$log = Join-Path ([IO.Path]::GetTempPath()) mnist-nightly.csv
+$model = $data | Invoke-MnistTraining -Epochs 3 -Seed 1 -BackupPath $backup -LogPath $log -Force -Quiet
+Import-Csv $log | Format-Table
+'@; Remarks = 'A run that survives a kill: after every epoch its whole state is in the backup folder, so running the same command again after the process was killed continues from the last completed epoch (and ends bitwise as an unbroken run would). The CSV log gets a row per epoch as it ends; the finished run clears its backup.' }
+        @{ Code = @'
+$data = Import-MnistData -TrainCount 2000 -TestCount 200
+$model = $data | Invoke-MnistTraining -Epochs 4 -Seed 1 -Quiet -ReduceLROnPlateau -ReduceLRPatience 1 -ReduceLRFactor 0.5 -MinLearningRate 0.0001
+$model.History | Format-Table Epoch, val_loss, lr
+'@; Remarks = 'Halves the learning rate each time val_loss fails to improve for an epoch, down to 0.0001; the lr column shows the rate each epoch used.' }
         @{ Code = 'Import-MnistData | Invoke-MnistTraining -Epochs 5 | Test-MnistModel'; Remarks = 'The notebook in one line: trains the notebook''s model for 5 epochs with batch size 128 and a 0.1 validation split, then evaluates it on the 10,000 test images (about 0.98 accuracy).'; NotRunByTests = 'a full 5-epoch training; Pipeline.Tests.ps1 runs exactly this pipeline' }
         @{ Code = @'
 $model = Import-MnistData -TrainCount 3000 -TestCount 500 | Invoke-MnistTraining -Epochs 2 -Seed 7 -ThreadCount 1 -Quiet

@@ -68,7 +68,8 @@ public sealed class MnistModel : IDisposable
     public string InputShape => $"{Spec.InputRows}x{Spec.InputColumns}";
 
     public bool IsTrained => _history.Count > 0;
-    public int EpochsTrained => _history.Count;
+    /// <summary>The epochs in the weights: after early stopping restored an earlier epoch's weights, that epoch.</summary>
+    public int EpochsTrained => _history.Count(h => h.InWeights);
     public IReadOnlyList<EpochRecord> History => _history;
 
     /// <summary>The random changes of its last epoch trained with augmentation (-Augment), or null when none was.</summary>
@@ -143,9 +144,16 @@ public sealed class MnistModel : IDisposable
     /// </summary>
     internal Action BeginTrainingOn(DataIdentity data, int epochs)
     {
-        var (classNames, trainingData, previousPlan) = (ClassNames, TrainingData, SchedulePlan);
-        Action undo = () => (ClassNames, TrainingData, SchedulePlan) = (classNames, trainingData, previousPlan);
+        var (classNames, trainingData, previousPlan, history) = (ClassNames, TrainingData, SchedulePlan, _history.ToList());
+        Action undo = () =>
+        {
+            (ClassNames, TrainingData, SchedulePlan) = (classNames, trainingData, previousPlan);
+            _history.Clear();
+            _history.AddRange(history);
+        };
         if (!IsTrained) ClassNames = data.ClassNames.ToArray();
+        // Epochs trained past restored weights describe a path these weights did not take: training goes on from the weights.
+        _history.RemoveAll(h => !h.InWeights);
         TrainingData = data;
         int trained = EpochsTrained;
         SchedulePlan = SchedulePlan is { } plan && plan.EndEpoch > trained
@@ -155,6 +163,13 @@ public sealed class MnistModel : IDisposable
     }
 
     internal void AddHistory(EpochRecord record) => _history.Add(record);
+
+    /// <summary>Early stopping put back the weights of <paramref name="epoch"/>: History keeps the later epochs, marked as not in the weights.</summary>
+    internal void MarkWeightsRestoredTo(int epoch)
+    {
+        for (int i = 0; i < _history.Count; i++)
+            if (_history[i].Epoch > epoch) _history[i] = _history[i] with { InWeights = false };
+    }
 
     internal void SetLearningRate(double rate)
     {

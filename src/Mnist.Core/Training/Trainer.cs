@@ -50,16 +50,22 @@ public static class Trainer
         using var step = new TrainingStep(model, new MnistSplitTensors(features, train.TargetTensor, labels),
             augmentation is not null ? new BatchAugmenter(augmentation, train.Rows, train.Columns, model.Generator) : null,
             options.Precision);
-        var context = new TrainingContext(model, options, batches, trainCount, () => (step.MeanLoss, step.Accuracy));
-        var hooks = options.StandardCallbacks().Concat(callbacks ?? Enumerable.Empty<ITrainingCallback>()).ToList();
+        var settings = options.BackupPath is null ? null : Backup.RunSettings.Of(model, data, trainCount, options);
+        var resumed = options.BackupPath is null ? null : Backup.TrainingBackup.Resume(options.BackupPath, model, settings!);
+        var context = new TrainingContext(model, options, batches, trainCount, () => (step.MeanLoss, step.Accuracy),
+            resumed?.Record.RunFirstEpoch);
+        var hooks = new List<ITrainingCallback>();
+        hooks.AddRange(options.StandardCallbacks(() => hooks, settings).Concat(callbacks ?? Enumerable.Empty<ITrainingCallback>()));
         var records = new List<EpochRecord>();
         (int Epoch, int Batch)? abandoned = null;
 
         foreach (var hook in hooks) hook.OnTrainBegin(context);
-        var undoStart = model.BeginTrainingOn(data, options.Epochs);
+        resumed?.RestoreCallbacks(hooks, context);
+        // A resumed run's model has its data, class names and schedule plan from the backup already.
+        var undoStart = resumed is null ? model.BeginTrainingOn(data, options.Epochs) : () => { };
         try
         {
-            for (int epoch = context.FirstEpoch; epoch <= context.LastEpoch && !context.StopRequested; epoch++)
+            for (int epoch = context.StartingEpoch; epoch <= context.LastEpoch && !context.StopRequested; epoch++)
             {
                 context.StartEpoch(epoch);
                 foreach (var hook in hooks) hook.OnEpochBegin(context);

@@ -11,15 +11,17 @@ public sealed class TrainingContext
     private readonly Func<(double Loss, double Accuracy)> _running;
 
     internal TrainingContext(MnistModel model, TrainingOptions options, int batchesPerEpoch, int trainCount,
-        Func<(double Loss, double Accuracy)> running)
+        Func<(double Loss, double Accuracy)> running, int? resumedRunFirstEpoch = null)
     {
         Model = model;
         Options = options;
         BatchesPerEpoch = batchesPerEpoch;
         TrainCount = trainCount;
-        FirstEpoch = model.EpochsTrained + 1;
-        LastEpoch = model.EpochsTrained + options.Epochs;
-        Epoch = FirstEpoch;
+        FirstEpoch = resumedRunFirstEpoch ?? model.EpochsTrained + 1;
+        LastEpoch = FirstEpoch - 1 + options.Epochs;
+        StartingEpoch = model.EpochsTrained + 1;
+        ResumedAfterEpoch = resumedRunFirstEpoch is null ? null : model.EpochsTrained;
+        Epoch = StartingEpoch;
         _running = running;
     }
 
@@ -29,6 +31,12 @@ public sealed class TrainingContext
     /// <summary>One-based epoch numbers as History counts them (a continued training goes on from the model's last).</summary>
     public int FirstEpoch { get; }
     public int LastEpoch { get; }
+
+    /// <summary>The first epoch this process trains: FirstEpoch, or the one after a backup's last (-BackupPath).</summary>
+    public int StartingEpoch { get; }
+
+    /// <summary>The last epoch a backup restored (the run goes on from the next), or null when it did not resume.</summary>
+    public int? ResumedAfterEpoch { get; }
     public int Epoch { get; private set; }
 
     /// <summary>One-based batch of the current epoch; 0 before its first batch.</summary>
@@ -40,6 +48,12 @@ public sealed class TrainingContext
 
     /// <summary>The learning rate in use now (set by the schedule).</summary>
     public double LearningRate { get; internal set; }
+
+    /// <summary>What the schedule's rate is multiplied by (lowered by ReduceLROnPlateau); 1 unless reduced.</summary>
+    public double LearningRateScale { get; internal set; } = 1;
+
+    /// <summary>The least rate a reduction may bring the schedule's rate down to (ReduceLROnPlateau's minimum).</summary>
+    public double MinimumLearningRate { get; internal set; }
 
     /// <summary>Mean loss and accuracy over the batches of this epoch so far (reads them from the tensors: call sparingly).</summary>
     public (double Loss, double Accuracy) Running => _running();

@@ -54,6 +54,21 @@ public sealed record TrainingOptions
     /// <summary>The number format of the matrix products and convolutions (bfloat16 only where the CPU has it).</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
 
+    /// <summary>A folder where the whole training state is kept after every epoch, so a killed run resumes (Keras' BackupAndRestore).</summary>
+    public string? BackupPath { get; init; }
+
+    /// <summary>A CSV file that gets one row per epoch as it ends (Keras' CSVLogger).</summary>
+    public string? LogPath { get; init; }
+
+    /// <summary>Whether to start the log afresh over an existing file; a resumed run always appends.</summary>
+    public bool OverwriteLog { get; init; }
+
+    /// <summary>End with an error (TrainingDiverged) when an epoch's loss is not finite, keeping the last finite epoch (Keras' TerminateOnNaN).</summary>
+    public bool TerminateOnNaN { get; init; } = true;
+
+    /// <summary>Lower the learning rate when the monitored metric stops improving (Keras' ReduceLROnPlateau); null for never.</summary>
+    public PlateauOptions? ReduceLROnPlateau { get; init; }
+
     public void Validate()
     {
         if (Epochs < 1) throw Invalid("Epochs", $"must be at least 1, not {Epochs}");
@@ -73,20 +88,52 @@ public sealed record TrainingOptions
                 "without them bfloat16 products are emulated and slower than Float32.", "Precision");
         if (Patience is not null && ValidationSplit == 0) throw Invalid("Patience", "early stopping needs a validation split");
         if (CheckpointPath is not null && ValidationSplit == 0) throw Invalid("CheckpointPath", "choosing the best model needs a validation split");
+        if (ReduceLROnPlateau is { } plateau)
+        {
+            if (plateau.Problem() is { } problem) throw Invalid("ReduceLROnPlateau", problem);
+            if (ValidationSplit == 0) throw Invalid("ReduceLROnPlateau", "watching a validation metric needs a validation split");
+        }
     }
 
     /// <summary>The callbacks these options ask for, in the order they run: History first, so later ones see the epoch in it.</summary>
-    internal IEnumerable<ITrainingCallback> StandardCallbacks()
+    /// <remarks>TerminateOnNaN comes before History (a diverged epoch is undone), the backup after every other (their state is in it), the log last (a row only for a backed-up epoch).</remarks>
+    internal IEnumerable<ITrainingCallback> StandardCallbacks(Func<IEnumerable<ITrainingCallback>> all, IReadOnlyDictionary<string, string>? settings)
     {
+        if (TerminateOnNaN) yield return new TerminateOnNaN();
         yield return new HistoryRecorder();
         yield return new LearningRateScheduler();
         if (MaxDuration is TimeSpan limit) yield return new TimeLimit(limit);
         if (CheckpointPath is not null) yield return new ModelCheckpoint(CheckpointPath, Monitor, CheckpointForce);
         if (Patience is int patience) yield return new EarlyStopping(Monitor, patience, MinDelta, RestoreBestWeights);
+        if (ReduceLROnPlateau is { } plateau)
+            yield return new Callbacks.ReduceLROnPlateau(Monitor, plateau.Factor, plateau.Patience, plateau.MinLearningRate, MinDelta);
+        if (BackupPath is not null) yield return new BackupAndRestore(BackupPath, settings!, all);
+        if (LogPath is not null) yield return new CsvLogger(LogPath, OverwriteLog);
     }
 
     private static MnistException Invalid(string parameter, string message) =>
         new("InvalidTrainingOption", MnistErrorKind.InvalidArgument, $"{parameter} {message}.", parameter);
+}
+
+/// <summary>ReduceLROnPlateau's settings, with Keras' defaults (the metric is TrainingOptions.Monitor).</summary>
+public sealed record PlateauOptions
+{
+    /// <summary>What the rate is multiplied by on a plateau (0 &lt; factor &lt; 1).</summary>
+    public double Factor { get; init; } = 0.1;
+
+    /// <summary>Epochs without improvement before the rate is lowered.</summary>
+    public int Patience { get; init; } = 10;
+
+    /// <summary>The rate is never lowered below this.</summary>
+    public double MinLearningRate { get; init; }
+
+    public string? Problem() =>
+        !(Factor > 0 && Factor < 1) ? $"Factor must be between 0 and 1, not {Factor}"
+        : Patience < 1 ? $"Patience must be at least 1, not {Patience}"
+        : !(MinLearningRate >= 0) || double.IsInfinity(MinLearningRate) ? $"MinLearningRate must be 0 or more, not {MinLearningRate}"
+        : null;
+
+    public override string ToString() => FormattableString.Invariant($"factor {Factor}, patience {Patience}, minimum {MinLearningRate}");
 }
 
 /// <summary>Where training is: reported per batch (throttled by the reporter), with running metrics and the time left.</summary>

@@ -60,7 +60,10 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateNotNullOrEmpty]
     public string? CheckpointPath { get; set; }
 
-    /// <summary>Lets -CheckpointPath replace a file that is not an earlier checkpoint (without it, only a model file of the same format is replaced).</summary>
+    /// <summary>
+    /// Lets -CheckpointPath replace a file that is not an earlier checkpoint (without it, only a model file of the same
+    /// format is replaced), and starts an existing -LogPath file afresh (without it, a resumed run appends to it).
+    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -100,6 +103,37 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [Parameter]
     public TrainingPrecision Precision { get; set; } = TrainingPrecision.Float32;
 
+    /// <summary>A folder for the whole training state after every epoch: the same command run again resumes a killed run.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BackupPath { get; set; }
+
+    /// <summary>A CSV file with one row per epoch, written as each epoch ends (Keras' CSVLogger).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LogPath { get; set; }
+
+
+    /// <summary>End with an error when an epoch's loss is not finite, keeping the last finite epoch. On unless -TerminateOnNaN:$false.</summary>
+    [Parameter]
+    public SwitchParameter TerminateOnNaN { get; set; }
+
+    /// <summary>Lower the learning rate when -Monitor stops improving (Keras' ReduceLROnPlateau); -ReduceLR* adjust it.</summary>
+    [Parameter]
+    public SwitchParameter ReduceLROnPlateau { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.000001, 0.999999)]
+    public double? ReduceLRFactor { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int? ReduceLRPatience { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double? MinLearningRate { get; set; }
+
     /// <summary>Do not print the per-epoch lines.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -108,17 +142,23 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     {
         var train = DataArgument.ToTrainingSplit(Data);
         var checkpoint = CheckpointPath is null ? null : ResolvePath(CheckpointPath);
+        var backup = BackupPath is null ? null : ResolvePath(BackupPath);
+        var log = LogPath is null ? null : ResolvePath(LogPath);
+        var plateau = RequestedPlateau();
         if (MaxDuration is { } limit && limit <= TimeSpan.Zero)
             throw new Mnist.Core.MnistException("InvalidTrainingOption", Mnist.Core.MnistErrorKind.InvalidArgument,
                 $"MaxDuration must be positive, not {limit}.", "MaxDuration");
         var augmentation = RequestedAugmentation();
         // Training changes the model it is given and may write a checkpoint: -WhatIf and -Confirm cover the whole run.
         var action = checkpoint is null ? $"Train {Epochs} epoch(s)" : $"Train {Epochs} epoch(s), saving the best model to '{checkpoint}'";
+        if (backup is not null) action += $", backing up every epoch to '{backup}'";
+        if (log is not null) action += $", logging every epoch to '{log}'";
         if (!ShouldProcess(train.DatasetName ?? train.Name, action)) return;
 
         var model = Model ?? new MnistModel(ModelSpec.DefaultFor(Architecture.Mlp) with
         {
-            Seed = Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
+            // A rerun without -Seed resumes its backup's run, which had a seed of its own.
+            Seed = Seed ?? (backup is null ? null : Mnist.Core.Training.Backup.TrainingBackup.SeedOf(backup)) ?? Random.Shared.NextInt64(0, int.MaxValue),
             Classes = train.ClassCount,
         }, train.ClassNames);
         if (Model is not null && Seed is long seed) model.Reseed(seed);
@@ -139,6 +179,11 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             // -Augment:$false turns off even a model's default augmentation (the CNN's); unbound follows the model.
             Augment = MyInvocation.BoundParameters.ContainsKey(nameof(Augment)) ? Augment.IsPresent : null,
             Precision = Precision,
+            BackupPath = backup,
+            LogPath = log,
+            OverwriteLog = Force,
+            TerminateOnNaN = !MyInvocation.BoundParameters.ContainsKey(nameof(TerminateOnNaN)) || TerminateOnNaN.IsPresent,
+            ReduceLROnPlateau = plateau,
         };
         WriteVerbose($"Training '{model.Name}' on {train.DatasetName} ({train.Count:N0} images, {ValidationSplit:P0} held out) for {Epochs} epoch(s), batch {BatchSize ?? model.Spec.BatchSize}, {ThreadCount} thread(s){(options.AugmentationFor(model.Spec) is { } ranges ? $", augmented: {ranges}" : "")}{(Precision == TrainingPrecision.Float32 ? "" : $", {Precision} products")}.");
         var callbacks = new List<ITrainingCallback>
@@ -155,21 +200,68 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
         }
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
-            TryWarn($"Training stopped; the model is as after epoch {model.EpochsTrained} (the unfinished epoch was undone).");
+            StoppedTrainings.Keep(model);
+            TryWarn($"Training stopped; the model is as after epoch {model.EpochsTrained} (the unfinished epoch was undone). " +
+                $"Get it with: $model = Get-MnistStoppedModel{ResumeHint(backup)}");
             throw;
         }
-        catch (Exception e) when (e is not PipelineStoppedException && !(e is Mnist.Core.MnistException { Kind: Mnist.Core.MnistErrorKind.InvalidArgument or Mnist.Core.MnistErrorKind.NotFound }))
+        catch (Exception e) when (e is not PipelineStoppedException && !(e is Mnist.Core.MnistException { Kind: Mnist.Core.MnistErrorKind.InvalidArgument or Mnist.Core.MnistErrorKind.NotFound or Mnist.Core.MnistErrorKind.AlreadyExists }))
         {
-            TryWarn($"Training failed; the model is as after epoch {model.EpochsTrained}.");
-            throw;
+            // The error record carries the model (TargetObject), and Get-MnistStoppedModel has it too.
+            StoppedTrainings.Keep(model);
+            TryWarn($"Training failed; the model is as after epoch {model.EpochsTrained}. Get it with: $model = $Error[0].TargetObject " +
+                $"(or Get-MnistStoppedModel){ResumeHint(backup)}");
+            throw e is Mnist.Core.MnistException m
+                ? new Mnist.Core.MnistException(m.ErrorId, m.Kind, m.Message, model, m)
+                : new Mnist.Core.MnistException("TrainingFailed", Mnist.Core.MnistErrorKind.InvalidOperation, $"Training failed: {e.Message}", model, e);
         }
         WriteProgress(new ProgressRecord(EpochActivity, "Training", "Done") { RecordType = ProgressRecordType.Completed });
         if (result.StoppedEarly)
         {
             var undone = result.AbandonedAt is { } at ? $" (epoch {at.Epoch} was stopped at batch {at.Batch} and undone)" : "";
-            WriteWarning($"Training ended early: {result.StopReason}. The model is as after epoch {model.EpochsTrained}{undone}.");
+            var restored = model.History.Count > 0 && !model.History[^1].InWeights
+                ? $" Restored the weights of epoch {model.EpochsTrained}, the best by {Monitor}: the model holds them (EpochsTrained {model.EpochsTrained}); " +
+                  $"History keeps epochs {model.EpochsTrained + 1}-{model.History[^1].Epoch}, marked InWeights False."
+                : $" The model is as after epoch {model.EpochsTrained}{undone}.";
+            WriteWarning($"Training ended early: {result.StopReason}.{restored}");
         }
         WriteObject(model);
+    }
+
+    private static string ResumeHint(string? backup)
+    {
+        if (backup is null) return "";
+        try
+        {
+            return Mnist.Core.Training.Backup.TrainingBackup.Exists(backup)
+                ? $". Its backup is in '{backup}': run the same command again to continue from epoch {Mnist.Core.Training.Backup.TrainingBackup.EpochsIn(backup) + 1}."
+                : "";
+        }
+        catch (Mnist.Core.MnistException)
+        {
+            return ""; // The backup itself is what failed; the error says so.
+        }
+    }
+
+    /// <summary>ReduceLROnPlateau's settings, or null without -ReduceLROnPlateau (its -ReduceLR* and -MinLearningRate need it).</summary>
+    private PlateauOptions? RequestedPlateau()
+    {
+        if (!ReduceLROnPlateau)
+        {
+            var stray = new[] { ("ReduceLRFactor", (object?)ReduceLRFactor), ("ReduceLRPatience", ReduceLRPatience), ("MinLearningRate", MinLearningRate) }
+                .FirstOrDefault(p => p.Item2 is not null).Item1;
+            if (stray is not null)
+                throw new Mnist.Core.MnistException("InvalidTrainingOption", Mnist.Core.MnistErrorKind.InvalidArgument,
+                    $"-{stray} sets ReduceLROnPlateau; add -ReduceLROnPlateau to lower the rate on a plateau.", stray);
+            return null;
+        }
+        var defaults = new PlateauOptions();
+        return new PlateauOptions
+        {
+            Factor = ReduceLRFactor ?? defaults.Factor,
+            Patience = ReduceLRPatience ?? defaults.Patience,
+            MinLearningRate = MinLearningRate ?? defaults.MinLearningRate,
+        };
     }
 
     /// <summary>The ranges -Augment asks for: the defaults, each replaced by its -Augment* parameter when given.</summary>
@@ -229,7 +321,15 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
         }
         catch (PipelineStoppedException)
         {
-            // The pipeline is being stopped; the warning cannot be written any more.
+            // Ctrl+C: the pipeline takes no more records, but the person at the console still reads the host.
+            try
+            {
+                Host?.UI?.WriteWarningLine(message);
+            }
+            catch (Exception e) when (e is PipelineStoppedException or NotImplementedException or InvalidOperationException)
+            {
+                // A host without a user interface (a hosted runspace): Get-MnistStoppedModel is documented in the help.
+            }
         }
     }
 

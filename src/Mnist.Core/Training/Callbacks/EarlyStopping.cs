@@ -6,7 +6,7 @@ namespace Mnist.Core.Training.Callbacks;
 /// Keras' EarlyStopping: stops when the monitored metric has not improved by more than MinDelta for Patience
 /// epochs, and with RestoreBestWeights puts back the weights of the best epoch.
 /// </summary>
-public sealed class EarlyStopping : ITrainingCallback, IDisposable
+public sealed class EarlyStopping : ITrainingCallback, IResumableCallback, IDisposable
 {
     private double? _best;
     private int _bestEpoch;
@@ -25,6 +25,12 @@ public sealed class EarlyStopping : ITrainingCallback, IDisposable
     public double MinDelta { get; }
     public bool RestoreBestWeights { get; }
     public int BestEpoch => _bestEpoch;
+
+    /// <summary>The epoch whose weights were put back when the training ended, or null when none were.</summary>
+    public int? RestoredEpoch { get; private set; }
+
+    /// <summary>Whether a backup must carry the best epoch's weights (they are not the model's own any more).</summary>
+    internal bool KeepsBestWeights => RestoreBestWeights && _bestEpoch > 0;
 
     public void OnEpochEnd(TrainingContext context, EpochRecord record)
     {
@@ -48,8 +54,33 @@ public sealed class EarlyStopping : ITrainingCallback, IDisposable
     public void OnTrainEnd(TrainingContext context)
     {
         if (RestoreBestWeights && _bestState is not null && context.Model.History.Count > 0 && context.Model.History[^1].Epoch != _bestEpoch)
+        {
             _bestState.RestoreWeightsInto(context.Model);
+            context.Model.MarkWeightsRestoredTo(_bestEpoch);
+            RestoredEpoch = _bestEpoch;
+        }
         Dispose();
+    }
+
+    public string StateName => "EarlyStopping";
+
+    public IReadOnlyDictionary<string, double?> SaveState() => new Dictionary<string, double?>
+    {
+        ["Best"] = _best,
+        ["BestEpoch"] = _bestEpoch,
+    };
+
+    public void RestoreState(IReadOnlyDictionary<string, double?> state, TrainingContext context)
+    {
+        _best = state.Get("Best");
+        _bestEpoch = (int)(state.Get("BestEpoch") ?? 0);
+    }
+
+    /// <summary>The best epoch's weights, as a resumed training finds them in its backup.</summary>
+    internal void ResumeBestState(TrainingSnapshot state)
+    {
+        _bestState?.Dispose();
+        _bestState = state;
     }
 
     public void Dispose()

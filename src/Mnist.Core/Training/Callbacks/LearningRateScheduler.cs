@@ -21,6 +21,7 @@ public sealed class LearningRateScheduler : ITrainingCallback
         var model = context.Model;
         var plan = model.SchedulePlan ?? new SchedulePlan(context.FirstEpoch - 1, context.LastEpoch);
         var rate = LearningRateSchedules.RateAt(model.Spec, context.Epoch - 1 - plan.StartEpoch, plan.Epochs, batchFraction);
+        if (context.LearningRateScale != 1) rate = Math.Max(rate * context.LearningRateScale, Math.Min(rate, context.MinimumLearningRate));
         model.SetLearningRate(rate);
         context.LearningRate = rate;
     }

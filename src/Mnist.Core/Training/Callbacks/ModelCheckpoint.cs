@@ -6,7 +6,7 @@ namespace Mnist.Core.Training.Callbacks;
 /// Keras' ModelCheckpoint with save_best_only: writes the model file after each epoch that improves on the best, in
 /// the format its extension names (.onnx, .pt/.pth, else the module's own), as Export-MnistModel would.
 /// </summary>
-public sealed class ModelCheckpoint : ITrainingCallback
+public sealed class ModelCheckpoint : ITrainingCallback, IResumableCallback
 {
     private double? _best;
 
@@ -32,4 +32,10 @@ public sealed class ModelCheckpoint : ITrainingCallback
         _best = value;
         ModelFormats.Save(context.Model, Path, Format, overwrite: true);
     }
+
+    public string StateName => "ModelCheckpoint";
+
+    public IReadOnlyDictionary<string, double?> SaveState() => new Dictionary<string, double?> { ["Best"] = _best };
+
+    public void RestoreState(IReadOnlyDictionary<string, double?> state, TrainingContext context) => _best = state.Get("Best");
 }
