@@ -65,6 +65,10 @@ function Invoke-Build {
     Invoke-Native dotnet publish (Join-Path $Root 'src/MnistCmdlets/MnistCmdlets.csproj') -c $Configuration `
         -o $publish -nologo -v quiet
     & (Join-Path $Root 'tools/Build-ModuleLayout.ps1') -PublishFolder $publish -ModuleFolder $ModuleOut
+    # Tools-only code (picture sets, profilers, the floor meter) stays out of the module: out/tools, loaded by tools/Import-MnistTools.ps1.
+    Invoke-Native dotnet build (Join-Path $Root 'src/Mnist.Tools/Mnist.Tools.csproj') -c $Configuration -nologo -v quiet
+    $tools = New-Item -ItemType Directory (Join-Path $Out 'tools') -Force
+    Copy-Item (Join-Path $Root "src/Mnist.Tools/bin/$Configuration/net10.0/Mnist.Tools.dll") $tools -Force
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force -Exclude help
     Copy-Item (Join-Path $Root 'docs/errors.md') $ModuleOut -Force
     Copy-Item (Join-Path $Root 'docs') $ModuleOut -Recurse -Force     # the depth the README and about_Mnist point to

@@ -46,6 +46,7 @@ $importScript = "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$Modu
 $importFirst = [double](& dotnet pwsh -NoProfile -NonInteractive -Command $importScript | Select-Object -Last 1)
 
 Import-Module $ModuleManifest
+. "$PSScriptRoot/../tools/Import-MnistTools.ps1"
 $cache = [Mnist.Core.Data.MnistFiles]::DefaultCacheFolder
 
 $null = Import-MnistData   # warm-up, as the reference has

@@ -16,6 +16,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest
+. "$PSScriptRoot/../tools/Import-MnistTools.ps1"
 $data = Import-MnistData
 foreach ($name in $Architecture) {
     $model = New-MnistModel -Architecture $name -Seed 1

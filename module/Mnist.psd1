@@ -26,6 +26,8 @@
         'Export-MnistChart'
         'Install-MnistRuntime'
         'Get-MnistEnvironment'
+        'Join-MnistData'
+        'Export-MnistData'
         'Get-MnistStoppedModel'
     )
     FunctionsToExport    = @()

@@ -42,6 +42,7 @@ if (-not $ModuleManifest) {
     $ModuleManifest = if (Test-Path $built) { (Resolve-Path $built).Path } else { 'Mnist' }
 }
 if (-not (Get-Module Mnist)) { Import-Module $ModuleManifest }
+. "$PSScriptRoot/Import-MnistTools.ps1"
 if (-not $OutputPath) { $OutputPath = Join-Path ([System.IO.Path]::GetTempPath()) "mnist-pictures-seed$Seed" }
 $folder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputPath)
 

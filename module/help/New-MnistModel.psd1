@@ -12,9 +12,17 @@ in two epochs. Each architecture brings its own training defaults (optimizer, le
 batch size), used for whatever you do not give; the summary's last lines show them. Weights are initialised (Glorot uniform, as
 Keras does) from the model's own random generator seeded by -Seed, so the same seed gives the same weights, and
 two models trained at the same time do not disturb each other's randomness.
+
+-Layers builds any network given layer by layer in Keras' own words: Dense, Conv2D, MaxPooling2D, AveragePooling2D,
+Flatten, Dropout, BatchNormalization, Activation and Normalization, with Keras' positional arguments and name=value
+for the rest ('Conv2D(32, 3, activation=relu)'), or hashtables with the same names. The input is the data's image;
+the last layer must give one output per class (softmax is applied with the loss). The presets are layer lists too:
+a model's Layers (or LayerDefinitions) given back to -Layers build the same network. See layers.md in the module
+folder.
 '@
     Parameters  = @{
         Architecture = 'Mlp (dense layers, the notebook''s model; Adam 0.001, batch 128), Cnn (two convolutions, max pooling, dropout 0.25 and 0.5, Dense 128; Adam 0.003, one-cycle schedule, batch 64, augmented batches) or FastCnn (conv 24 5x5 and conv 32 3x3 with max pooling, Dense 256, normalised inputs; Adam 0.01 with betas 0.7 and 0.9, one-cycle schedule, batch 256).'
+        Layers       = 'The network layer by layer, in Keras'' words: strings (''Dense(128, activation=relu)'', ''Conv2D(32, 3, strides=2, padding=same)'', ''MaxPooling2D(2)'', ''Flatten'', ''Dropout(0.5)'', ''BatchNormalization'', ''Activation(gelu)''), hashtables (@{ Type = ''Dense''; Units = 10; Activation = ''softmax'' }) or a model''s Layers. Activations: relu, tanh, sigmoid, gelu, elu, leaky_relu, and softmax on the last layer. A list that does not fit is refused before anything is built, naming the layer and its position. Not with -Architecture, -HiddenUnits, -Dropout or -Activation; the training defaults are the MLP''s.'
         HiddenUnits  = 'Units of each hidden dense layer, 1 to 65536 each, up to 16 layers. Defaults to 512 (one layer) for Mlp, 128 for Cnn.'
         Dropout      = 'Dropout rate after each hidden layer, 0 to 0.95: one rate for all layers, or one per layer. Defaults to 0.2 for Mlp; 0.25 and 0.5 for Cnn.'
         Activation   = 'The hidden layers'' activation: Relu, Tanh, Sigmoid, Gelu, Elu or LeakyRelu.'
@@ -36,6 +44,7 @@ two models trained at the same time do not disturb each other's randomness.
     Inputs      = @('None: New-MnistModel takes no pipeline input.')
     Outputs     = @('Mnist.Core.Modeling.MnistModel: an untrained model, shown as the Keras summary table.')
     Examples    = @(
+        @{ Code = "New-MnistModel -Seed 1 -Layers 'Conv2D(32, 3, activation=relu)', 'MaxPooling2D(2)', 'Conv2D(64, 3, activation=relu)', 'MaxPooling2D(2)', 'Flatten', 'Dropout(0.5)', 'Dense(10, activation=softmax)'"; Remarks = 'Builds Keras''s "Simple MNIST convnet" from its layers: 34,826 parameters, as Keras''s summary shows.' }
         @{ Code = 'New-MnistModel -Seed 42'; Remarks = 'Builds the notebook''s model and shows its summary: dense (None, 512) 401,920; dropout; dense_1 (None, 10) 5,130; total 407,050 parameters.' }
         @{ Code = 'New-MnistModel -HiddenUnits 256, 128 -Dropout 0.3 -Optimizer Sgd -LearningRate 0.01 -Momentum 0.9'; Remarks = 'Builds a deeper dense model trained with SGD and momentum.' }
         @{ Code = @'

@@ -15,6 +15,16 @@ public static class InputLimits
     public const int MaxHiddenLayers = 16;
     public const int MaxHiddenUnits = 65_536;
 
+    /// <summary>Layers a network described layer by layer may have.</summary>
+    public const int MaxLayers = 64;
+
+    /// <summary>Output channels of one convolution, and the side of a convolution's kernel or a pooling's window.</summary>
+    public const int MaxFilters = 4_096;
+    public const int MaxKernelSide = 64;
+
+    /// <summary>Values one layer may output per image (16 million floats, 64 MB per image of a batch).</summary>
+    public const long MaxLayerOutputs = 16L << 20;
+
     /// <summary>Classes a model may have (New-MnistModel's limit).</summary>
     public const int MaxClasses = 1_000;
 
@@ -37,10 +47,17 @@ public static class InputLimits
     public const long MaxPicturePixels = 16L << 20;
 
     /// <summary>
-    /// A picture file's size, checked before it is opened: a 4096 x 4096 photo compresses to well under this; a larger
-    /// file named .png in a picture folder (a sparse 10 GB file, say) is refused, not read.
+    /// A picture file's bytes, read into memory before decoding: the largest picture the pixel limit admits, stored
+    /// uncompressed at 32 bits per pixel (a 4096 x 4096 BMP), is 64 MB plus headers; anything beyond 80 MB is not
+    /// pixels (a PNG's ancillary chunks, trailing data) and is refused before it is read.
     /// </summary>
-    public const long MaxPictureFileBytes = 64L << 20;
+    public const long MaxPictureBytes = 80L << 20;
+
+    /// <summary>
+    /// How long reading one picture file may take: a local disk reads 80 MB in well under a second; 30 s covers a slow
+    /// network share and bounds one that trickles.
+    /// </summary>
+    public static readonly TimeSpan MaxPictureReadTime = TimeSpan.FromSeconds(30);
 
     /// <summary>Folder depth below a class folder that a picture-folder import walks (symbolic links to folders are never followed).</summary>
     public const int MaxPictureFolderDepth = 32;

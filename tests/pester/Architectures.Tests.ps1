@@ -31,10 +31,10 @@ Describe 'Custom MLPs' {
 Describe 'The CNN' {
     It 'shows the Keras summary of the two-conv network: 1,199,882 parameters' {
         $model = New-MnistModel -Architecture Cnn -Seed 1
-        $model.Layers.Type | Should -Be 'Reshape', 'Conv2D', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense', 'Dropout', 'Dense'
-        $model.Layers.OutputShape | Should -Be '(None, 28, 28, 1)', '(None, 26, 26, 32)', '(None, 24, 24, 64)', '(None, 12, 12, 64)',
+        $model.Layers.Type | Should -Be 'Conv2D', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense', 'Dropout', 'Dense'
+        $model.Layers.OutputShape | Should -Be '(None, 26, 26, 32)', '(None, 24, 24, 64)', '(None, 12, 12, 64)',
             '(None, 12, 12, 64)', '(None, 9216)', '(None, 128)', '(None, 128)', '(None, 10)'
-        $model.Layers.Parameters | Should -Be 0, 320, 18496, 0, 0, 0, 1179776, 0, 1290
+        $model.Layers.Parameters | Should -Be 320, 18496, 0, 0, 0, 1179776, 0, 1290
         $model.ParameterCount | Should -Be 1199882
         ($model | Out-String) | Should -BeLike '*Total params: 1,199,882*'
     }
@@ -75,9 +75,12 @@ Describe 'The CNN' {
 Describe 'FastCnn' {
     It 'shows the Keras summary of the fast CNN and its own training defaults' {
         $model = New-MnistModel -Architecture FastCnn -Seed 1
-        $model.Layers.Type | Should -Be 'Normalization', 'Reshape', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense'
-        $model.Layers.OutputShape | Should -Be '(None, 784)', '(None, 28, 28, 1)', '(None, 24, 24, 24)', '(None, 12, 12, 24)',
-            '(None, 10, 10, 32)', '(None, 5, 5, 32)', '(None, 800)', '(None, 256)', '(None, 10)'
+        $model.Layers.Type | Should -Be 'Normalization', 'Conv2D', 'MaxPooling2D', 'Activation', 'Conv2D', 'MaxPooling2D', 'Activation', 'Flatten', 'Dense', 'Dense'
+        $model.Layers.OutputShape | Should -Be '(None, 28, 28, 1)', '(None, 24, 24, 24)', '(None, 12, 12, 24)', '(None, 12, 12, 24)',
+            '(None, 10, 10, 32)', '(None, 5, 5, 32)', '(None, 5, 5, 32)', '(None, 800)', '(None, 256)', '(None, 10)'
+        $model.LayerDefinitions | Should -Be 'Normalization(mean=0.1307, std=0.3081)', 'Conv2D(24, 5, kernel_initializer=torch_default)', 'MaxPooling2D(2)',
+            'Activation(relu)', 'Conv2D(32, 3, kernel_initializer=torch_default)', 'MaxPooling2D(2)', 'Activation(relu)', 'Flatten',
+            'Dense(256, activation=relu)', 'Dense(10, activation=softmax)'
         $model.ParameterCount | Should -Be (24 * 25 + 24 + 32 * 24 * 9 + 32 + 800 * 256 + 256 + 2570)
         $model.BatchSize | Should -Be 256
         $model.Betas | Should -Be 0.7, 0.9

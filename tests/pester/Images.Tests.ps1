@@ -93,6 +93,46 @@ Describe 'Get-MnistPrediction on bad picture files' {
     }
 }
 
+Describe 'Get-MnistPrediction on many picture files' {
+    BeforeAll {
+        $model = New-MnistModel -Seed 1
+        $folder = New-TestFolder
+        $digits = Get-MnistPrediction -Model $model -Data (Import-MnistData -TestCount 40) -Split Test -Index (0..39)
+        $random = [System.Random]::new(3)
+        foreach ($index in 0..39) {
+            $name = '{0}/{1:D2}-digit.png' -f $folder, $index
+            # Every seventh file is broken, so its error must come in its place among the predictions.
+            if ($index % 7 -eq 3) { Set-Content ($name -replace 'digit', 'broken') 'not a picture'; continue }
+            Write-DigitPicture -Pixels $digits[$index].Pixels -Path $name -Scale $random.Next(2, 5) -Left $random.Next(0, 40) -Top $random.Next(0, 40)
+        }
+        $files = (Get-ChildItem $folder -Filter *.png | Sort-Object Name).FullName
+        function Get-Origin($item) { if ($item -is [System.Management.Automation.ErrorRecord]) { "error:$($item.TargetObject)" } else { $item.File } }
+    }
+
+    It 'writes predictions and per-file errors in the order of the files, in one call and through the pipeline' {
+        $expected = $files | ForEach-Object { if ($_ -like '*broken*') { "error:$_" } else { $_ } }
+        $oneCall = Get-MnistPrediction -Model $model -LiteralPath $files -ErrorAction Continue 2>&1
+        @($oneCall | ForEach-Object { Get-Origin $_ }) | Should -Be $expected
+        $piped = Get-ChildItem $folder -Filter *.png | Sort-Object Name | Get-MnistPrediction -Model $model -ErrorAction Continue 2>&1
+        @($piped | ForEach-Object { Get-Origin $_ }) | Should -Be $expected
+    }
+
+    It 'prepares each file to the same pixels as predicting it on its own' {
+        $together = Get-MnistPrediction -Model $model -LiteralPath $files -ErrorAction SilentlyContinue
+        foreach ($prediction in $together) {
+            $alone = Get-MnistPrediction -Model $model -LiteralPath $prediction.File
+            [Convert]::ToHexString($prediction.Pixels) | Should -Be ([Convert]::ToHexString($alone.Pixels))
+            $prediction.Probabilities | Should -Be $alone.Probabilities
+        }
+    }
+
+    It 'stops reading ahead when the pipeline wants no more' {
+        $first = Get-ChildItem $folder -Filter *-digit.png | Sort-Object Name | Get-MnistPrediction -Model $model | Select-Object -First 3
+        @($first).Count | Should -Be 3
+        $first[0].File | Should -Be $files[0]
+    }
+}
+
 Describe 'tools/New-PictureSet.ps1' {
     BeforeAll {
         $tool = Resolve-Path "$PSScriptRoot/../../tools/New-PictureSet.ps1"

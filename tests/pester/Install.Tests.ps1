@@ -216,7 +216,7 @@ catch { @{ Id = `$_.FullyQualifiedErrorId; Message = `$_.Exception.Message } | C
 "@
         $result.Id | Should -BeLike 'RuntimePackageHashMismatch,*'
         $result.Message | Should -Match ([regex]::Escape($pinned[0].FileName))
-        Get-ChildItem (Get-RuntimeParent $runtimeHome) -Directory -Force | Should -BeNullOrEmpty
+        Get-ChildItem $runtimeHome -Force -Recurse -ErrorAction Ignore | Should -BeNullOrEmpty -Because 'a failed install leaves no staging folder, no lock and no empty versioned folder'
     }
 
     It 'finishes an install that was killed halfway when it is run again' {

@@ -36,6 +36,13 @@ BeforeAll {
         switch ($Kind) {
             'Mlp' { $mlp }
             'Sigmoid' { New-MnistModel -HiddenUnits 32, 16, 8 -Activation Sigmoid -Seed 1 }
+            # Every kind of layer and activation, given layer by layer.
+            'Custom' {
+                New-MnistModel -Seed 4 -Layers 'Normalization(mean=0.1307, std=0.3081)', 'Conv2D(8, 3, padding=same, activation=relu)',
+                    'BatchNormalization', 'MaxPooling2D(2)', 'Conv2D(12, 3, strides=2, activation=tanh)', 'AveragePooling2D(2)',
+                    'Activation(gelu)', 'Flatten', 'Dense(32, activation=sigmoid)', 'BatchNormalization', 'Dropout(0.2)',
+                    'Dense(16, activation=leaky_relu)', 'Activation(elu)', 'Dense(10, activation=softmax)'
+            }
             default { New-MnistModel -Architecture $Kind -Seed 4 }
         }
     }

@@ -5,7 +5,10 @@ BeforeAll {
     Use-ModuleAssembly SkiaSharp
     . "$PSScriptRoot/Pictures.ps1"
     $script:mnist = Import-MnistData -TrainCount 2000 -TestCount 1000
-    $env:MNIST_DATA_DIR = New-TestFolder   # the prepared-image cache of these tests only
+    # A data cache of these tests only (for the prepared images), holding links to MNIST's cached files.
+    $mnistFiles = Get-ChildItem ([Mnist.Core.Data.MnistFiles]::DefaultCacheFolder) -File | Where-Object Name -Match '^(train|t10k)-'
+    $env:MNIST_DATA_DIR = New-TestFolder
+    foreach ($file in $mnistFiles) { New-Item -ItemType SymbolicLink -Path (Join-Path $env:MNIST_DATA_DIR $file.Name) -Target $file.FullName | Out-Null }
 }
 
 AfterAll { Remove-Item Env:MNIST_DATA_DIR -ErrorAction Ignore }
@@ -168,5 +171,74 @@ Describe 'Import-MnistData -Path with CSV files' {
         $manifest | Export-Csv "$folder/labels.csv"
         $data = Import-MnistData -Path "$folder/labels.csv" -TestFraction 0
         $data.Train.Count | Should -Be 50
+    }
+}
+
+Describe 'Round trips through Export-MnistData and Import-MnistData' {
+    It 'gives back the same pixels and labels from <Format> files' -TestCases @(@{ Format = 'Png' }, @{ Format = 'Csv' }) {
+        $data = Import-MnistData -Path /usr/share/datasets/fashion-mnist -TrainCount 300 -TestCount 100
+        $target = Join-Path (New-TestFolder) 'export'
+        $data | Export-MnistData -Path $target -Format $Format | Out-Null
+        $names = if ($Format -eq 'Csv') { @{ ClassNames = 'fashion-mnist' } } else { @{} }   # CSV keeps label indices only
+        $back = Import-MnistData -Path $target @names
+        $back.ClassNames | Should -Be $data.ClassNames
+        foreach ($split in 'Train', 'Test') {
+            $original = $data.GetSplit($split); $read = $back.GetSplit($split)
+            $key = { param($s, $i) '{0}:{1}' -f $s.Labels[$i], [Convert]::ToHexString($s.GetImage($i)) }
+            $expected = 0..($original.Count - 1) | ForEach-Object { & $key $original $_ } | Sort-Object
+            $actual = 0..($read.Count - 1) | ForEach-Object { & $key $read $_ } | Sort-Object
+            $actual | Should -Be $expected
+        }
+    }
+
+    It 'keeps a review folder of mistakes importable, each picture as the model saw it' {
+        $model = $mnist | Invoke-MnistTraining -Epochs 1 -Seed 2 -Quiet
+        $mistakes = $model | Get-MnistPrediction -Data $mnist -Split Test | Where-Object { -not $_.IsCorrect }
+        $review = Join-Path (New-TestFolder) 'review'
+        $mistakes | Export-MnistData -Path $review -Format Png | Out-Null
+        $back = Import-MnistData -Path $review -TestFraction 0
+        $back.Train.Count | Should -Be @($mistakes).Count
+        $back.ClassNames | Should -Be $mnist.ClassNames
+    }
+}
+
+Describe 'Learning from your own digits' {
+    It 'scores better on typeset digits after joining them with MNIST than with MNIST alone' {
+        $folder = New-TestFolder
+        if (-not (Write-TypesetDigits -Folder $folder -PerDigit 60)) {
+            Set-ItResult -Skipped -Because 'no DejaVu fonts on this machine (Debian: fonts-dejavu-core)'
+            return
+        }
+        $typeset = Import-MnistData -Path $folder -TestFraction 0.3
+        $alone = $mnist | Invoke-MnistTraining -Epochs 5 -Seed 5 -ThreadCount 2 -Quiet
+        $joined = $mnist | Join-MnistData -Dataset $typeset | Invoke-MnistTraining -Epochs 5 -Seed 5 -ThreadCount 2 -Quiet
+        $before = ($alone | Test-MnistModel -Data $typeset).Accuracy
+        $after = ($joined | Test-MnistModel -Data $typeset).Accuracy
+        Write-Host ('typeset digits: MNIST alone {0:F3}, joined {1:F3}' -f $before, $after)
+        $after | Should -BeGreaterThan ($before + 0.1)
+    }
+}
+
+Describe 'examples/nightly-retrain.ps1 -DropFolder' {
+    It 'learns from the drop folder and reports how much data it learned from, and what is new' {
+        $folder = New-TestFolder
+        $drop = "$folder/drop"
+        Write-PictureFolder -Split $mnist.Test -Index (0..99) -Folder $drop
+        $arguments = @('-NoProfile', '-File', "$PSScriptRoot/../../examples/nightly-retrain.ps1", '-ProductionPath', "$folder/prod/mnist.model",
+            '-DropFolder', $drop, '-TrainCount', '2000', '-Epochs', '1', '-Seed', '3', '-ModuleManifest', $ModuleManifest)
+        $first = & dotnet pwsh @arguments 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $first
+        $metrics = Get-Content "$folder/prod/metrics.json" -Raw | ConvertFrom-Json
+        $metrics.LearnedFrom.FromData | Should -Be 2000
+        $metrics.LearnedFrom.DropFolderTotal | Should -Be 100
+        $metrics.LearnedFrom.FromDropFolder | Should -BeGreaterThan 60
+        $metrics.LearnedFrom.TrainImages | Should -Be (2000 + $metrics.LearnedFrom.FromDropFolder)
+        $first | Should -Match 'learned from [\d,]+ images'
+
+        Write-PictureFolder -Split $mnist.Test -Index (100..149) -Folder $drop
+        $second = & dotnet pwsh @arguments 2>&1 | Out-String
+        $LASTEXITCODE | Should -BeIn 0, 2 -Because $second
+        (Get-Content "$folder/prod/metrics.json" -Raw | ConvertFrom-Json).LearnedFrom.NewInDropFolder | Should -Be 50
+        $second | Should -Match '50 new since the last run'
     }
 }

@@ -49,7 +49,8 @@ Describe 'Export-MnistModel and Import-MnistModel' {
     It 'reports <Case> with <ErrorId>' -TestCases @(
         @{ Case = 'a missing file'; ErrorId = 'ModelFileNotFound'; Make = { param($p) } }
         @{ Case = 'a truncated file'; ErrorId = 'ModelFileCorrupt'; Make = { param($p) $b = [IO.File]::ReadAllBytes($p); [IO.File]::WriteAllBytes($p, $b[0..1000]) } }
-        @{ Case = 'a file that is not a model'; ErrorId = 'ModelFileCorrupt'; Make = { param($p) Set-Content $p 'hello' } }
+        @{ Case = 'a file that is not a model'; ErrorId = 'ModelFileUnknownFormat'; Make = { param($p) Set-Content $p 'hello' } }
+        @{ Case = 'a picture'; ErrorId = 'ModelFileUnknownFormat'; Make = { param($p) [IO.File]::WriteAllBytes($p, [byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A)) } }
     ) {
         $path = Join-Path (New-TestFolder) 'model.mnist'
         if ($Case -ne 'a missing file') { $model | Export-MnistModel -Path $path }
@@ -148,5 +149,26 @@ Describe 'examples/nightly-retrain.ps1' {
         $metrics.Promoted | Should -BeFalse
         $metrics.CurrentAccuracy | Should -Be $metrics.Accuracy
         @(Get-ChildItem "$folder/prod/archive" -Filter 'mnist-*.model').Count | Should -Be 1
+    }
+}
+
+Describe 'Import-MnistModel of an ONNX export' {
+    It 'keeps the epochs, History and training data, so Get-MnistPrediction -Index finds the data' {
+        $data = Import-MnistData -TrainCount 1000 -TestCount 100
+        $model = $data | Invoke-MnistTraining -Model (New-MnistModel -HiddenUnits 16 -Seed 1) -Epochs 2 -Quiet
+        $path = Join-Path (New-TestFolder) 'x.onnx'
+        $model | Export-MnistModel -Path $path | Out-Null
+        $imported = Import-MnistModel $path
+        $imported.EpochsTrained | Should -Be 2
+        $imported.History.Loss | Should -Be $model.History.Loss
+        $imported.TrainingData.Name | Should -Be $model.TrainingData.Name
+        (Get-MnistPrediction -Model $imported -Index 0..4).Predicted | Should -Be (Get-MnistPrediction -Model $model -Data $data -Index 0..4).Predicted
+    }
+
+    It 'reads a model file whatever its name: the format is recognised by content' {
+        $model = New-MnistModel -HiddenUnits 16 -Seed 1
+        $path = Join-Path (New-TestFolder) 'exported.bin'
+        $model | Export-MnistModel -Path $path -Format Onnx | Out-Null
+        (Import-MnistModel $path).LayerDefinitions | Should -Be $model.LayerDefinitions
     }
 }

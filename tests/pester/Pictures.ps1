@@ -39,3 +39,33 @@ function Write-PictureFolder {
         Write-GrayPng -Pixels $Split.GetImage($i) -Path ('{0}/{1}/{2:D5}.png' -f $Folder, [Mnist.Core.Data.Files.ClassFolderNames]::For($Split.ClassNames[$Split.Labels[$i]]), $i)
     }
 }
+
+# Digits in another style than MNIST's handwriting: typeset in DejaVu fonts (bright on black, 28x28, jittered in
+# place, size and weight), one class folder each. Returns $false when the machine has no DejaVu fonts.
+function Write-TypesetDigits {
+    param([string] $Folder, [int] $PerDigit = 40, [int] $Seed = 1)
+    $families = 'DejaVu Sans', 'DejaVu Serif', 'DejaVu Sans Mono'
+    if (-not ($families | Where-Object { [SkiaSharp.SKFontManager]::Default.MatchFamily($_) })) { return $false }
+    $random = [System.Random]::new($Seed)
+    foreach ($digit in 0..9) {
+        foreach ($n in 1..$PerDigit) {
+            $family = $families[$random.Next($families.Count)]
+            $weight = if ($random.Next(2)) { [SkiaSharp.SKFontStyle]::Bold } else { [SkiaSharp.SKFontStyle]::Normal }
+            $bitmap = [SkiaSharp.SKBitmap]::new(28, 28)
+            $canvas = [SkiaSharp.SKCanvas]::new($bitmap)
+            $canvas.Clear([SkiaSharp.SKColors]::Black)
+            $font = [SkiaSharp.SKFont]::new([SkiaSharp.SKTypeface]::FromFamilyName($family, $weight), $random.Next(18, 25))
+            $paint = [SkiaSharp.SKPaint]::new(); $paint.Color = [SkiaSharp.SKColors]::White; $paint.IsAntialias = $true
+            $canvas.Translate(14 + $random.Next(-2, 3), 14 + $random.Next(-2, 3))
+            $canvas.RotateDegrees($random.Next(-12, 13))
+            $canvas.DrawText("$digit", 0, $font.Size * 0.36, [SkiaSharp.SKTextAlign]::Center, $font, $paint)
+            $canvas.Dispose()
+            $gray = $bitmap.Copy([SkiaSharp.SKColorType]::Gray8)
+            $pixels = [byte[]]::new(784)
+            [System.Runtime.InteropServices.Marshal]::Copy($gray.GetPixels(), $pixels, 0, 784)
+            Write-GrayPng -Pixels $pixels -Path ('{0}/{1}/typeset-{2:D3}.png' -f $Folder, $digit, $n)
+            $paint.Dispose(); $font.Dispose(); $gray.Dispose(); $bitmap.Dispose()
+        }
+    }
+    $true
+}

@@ -1,7 +1,8 @@
+using Mnist.Core.FastPaths;
 using Mnist.Core.Data;
 using Mnist.Core.Modeling;
 using Mnist.Core.Training;
-using Mnist.Core.Training.Fused;
+
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using Mnist.Core.FastPaths;
 using Mnist.Core.Modeling;
 using TorchSharp;
 using Xunit;

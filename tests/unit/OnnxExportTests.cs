@@ -14,7 +14,7 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Images = 1_000;
 
-    /// <summary>Every architecture the module has (a new one is tested here without a change), and MLPs of each activation and several depths.</summary>
+    /// <summary>Every architecture the module has (a new one is tested here without a change; Custom is a network of every kind of layer), and MLPs of each activation and several depths.</summary>
     public static TheoryData<string> Architectures
     {
         get
@@ -31,14 +31,16 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var parts = kind.Split('-');
         var architecture = Enum.Parse<Architecture>(parts[0]);
-        var spec = ModelSpec.DefaultFor(architecture) with { Seed = 3 };
+        var spec = architecture == Architecture.Custom
+            ? new ModelSpec { Architecture = Architecture.Custom, Layers = LayerTests.EveryLayer, Seed = 3, LearningRate = 0.01 }
+            : ModelSpec.DefaultFor(architecture) with { Seed = 3 };
         if (parts.Length > 1)
             spec = spec with { Activation = Enum.Parse<Activation>(parts[1]), HiddenUnits = parts.Skip(2).Select(int.Parse).ToArray(), Dropout = new[] { 0.1 }, LearningRate = 0.005 };
         var model = new MnistModel(spec);
         // The Keras CNN is slow, so a small slice; FastCnn's batches of 256 need more images to learn in one epoch.
         var data = TestData.Mnist.Take(architecture == Architecture.Cnn ? 300 : 2_000, 100);
         // Three short epochs for the MLPs: a deep sigmoid network says little after one.
-        Trainer.Fit(model, data, new TrainingOptions { Epochs = architecture == Architecture.Mlp ? 3 : 1, ValidationSplit = 0 });
+        Trainer.Fit(model, data, new TrainingOptions { Epochs = architecture is Architecture.Mlp or Architecture.Custom ? 3 : 1, ValidationSplit = 0 });
         return model;
     }
 
@@ -92,6 +94,29 @@ public class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
             }
         }
         output.WriteLine($"{kind}: largest difference of a probability {largest:E2}");
+    }
+
+    [Fact]
+    public void Uneven_same_padding_runs_in_onnx_runtime_as_here_and_the_pytorch_export_refuses_it_by_name()
+    {
+        using var model = new MnistModel(new ModelSpec
+        {
+            Architecture = Architecture.Custom, Seed = 6,
+            Layers = new[] { "Conv2D(6, 4, padding=same, activation=relu)", "Conv2D(8, 3, strides=2, padding=same)", "Flatten", "Dense(10)" },
+        });
+        var path = TempPath("uneven.onnx");
+        OnnxExporter.Save(model, path, overwrite: false);
+        var split = TestData.Mnist.Test.Slice(0, 50);
+        var expected = Predictor.PredictSplit(model, split).ToList();
+        var actual = RunOnnx(path, Pixels(split));
+        for (int i = 0; i < split.Count; i++)
+            for (int c = 0; c < 10; c++) Assert.True(Math.Abs(actual[i * 10 + c] - expected[i].Probabilities[c]) <= 1e-5, $"image {i}, class {c}");
+
+        var pt = TempPath("uneven.pt");
+        var e = Assert.Throws<MnistException>(() => Persistence.PyTorch.PyTorchModelFile.Save(model, pt, overwrite: false));
+        Assert.Equal("ModelExportUnsupported", e.ErrorId);
+        Assert.Contains("layer 1 'Conv2D(6, 4, padding=same, activation=relu)'", e.Message);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(pt)!));
     }
 
     private static float MaxOf(ReadOnlySpan<float> values)

@@ -1,3 +1,4 @@
+using Mnist.Core.FastPaths;
 using Mnist.Core.Evaluation;
 using Mnist.Core.Modeling;
 using Mnist.Core.Persistence;

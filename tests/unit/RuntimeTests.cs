@@ -129,9 +129,8 @@ public class RuntimeTests
             new RuntimeInstaller(new FolderPackageSource(feed), home, pins).Install("win-x64", false, null, CancellationToken.None));
         Assert.Equal("RuntimePackageHashMismatch", error.ErrorId);
         Assert.Contains("libtorch-cpu-win-x64.2.10.0.nupkg", error.Message);
-        var parent = Path.Combine(home, pins.Label);
-        Assert.False(Directory.Exists(Path.Combine(parent, "win-x64")));
-        Assert.Empty(Directory.GetDirectories(parent, ".staging-*"));
+        // Nothing at all: no runtime, no staging folder, no lock, not even the empty versioned folder.
+        Assert.Empty(Directory.GetFileSystemEntries(home));
     }
 
     [Fact]
@@ -209,7 +208,7 @@ public class RuntimeTests
     }
 
     /// <summary>A folder of tiny runtime packages (the glue for three platforms, libtorch for each) and pins that match them.</summary>
-    private static (RuntimePins Pins, string Folder) FakeFeed(bool flat)
+    internal static (RuntimePins Pins, string Folder) FakeFeed(bool flat)
     {
         var folder = TempFolder();
         var packages = new List<RuntimePackage>();

@@ -47,7 +47,7 @@ internal sealed class IdxSource : IDisposable
     {
         if (!File.Exists(path))
             throw new MnistException("DataFileNotFound", MnistErrorKind.NotFound, $"Data file '{path}' does not exist.", path);
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        var file = Persistence.InputFile.OpenRead(path);
         Span<byte> signature = stackalloc byte[2];
         int read = file.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
         bool isGzip = read == 2 && signature[0] == 0x1f && signature[1] == 0x8b;

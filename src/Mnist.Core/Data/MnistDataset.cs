@@ -7,7 +7,10 @@ public sealed class MnistDataset
 
     public static IReadOnlyList<string> FashionClassNames => DatasetCatalog.FashionMnist.ClassNames;
 
-    public MnistDataset(string name, string source, MnistSplit train, MnistSplit test, IReadOnlyDictionary<string, string> checksums)
+    /// <param name="parts">For a joined dataset, the identities of its parts in row order (their split sizes are
+    /// taken from the splits' <see cref="MnistSplit.PartCounts"/>).</param>
+    public MnistDataset(string name, string source, MnistSplit train, MnistSplit test, IReadOnlyDictionary<string, string> checksums,
+        IReadOnlyList<DataIdentity>? parts = null)
     {
         if (train.Rows != test.Rows || train.Columns != test.Columns || !train.ClassNames.SequenceEqual(test.ClassNames))
             throw new MnistException("DataSplitsDiffer", MnistErrorKind.InvalidData,
@@ -16,7 +19,7 @@ public sealed class MnistDataset
         Name = name;
         Source = source;
         Checksums = checksums;
-        Identity = new DataIdentity(name, checksums, train.ClassNames, train.Count, test.Count);
+        Identity = new DataIdentity(name, checksums, train.ClassNames, train.Count, test.Count, PartsOf(parts, train, test, source));
         Train = train.Of(Identity);
         Test = test.Of(Identity);
         DatasetRegistry.Remember(this);
@@ -27,6 +30,19 @@ public sealed class MnistDataset
 
     /// <summary>For data imported from a user's pictures or CSV files: what the import skipped, failed on, or took from its cache.</summary>
     public Sources.DataImportReport? Import { get; init; }
+
+    /// <summary>How many images of each class each split holds, in label order.</summary>
+    public IReadOnlyList<ClassCount> PerClass
+    {
+        get
+        {
+            var (train, test) = (Train.ClassCounts, Test.ClassCounts);
+            return ClassNames.Select((name, label) => new ClassCount(label, name, train[label], test[label])).ToArray();
+        }
+    }
+
+    /// <summary>Files an import from pictures passed over: not pictures by their extension, or pictures it could not use.</summary>
+    public int Skipped => Import is null ? 0 : Import.Skipped + Import.Failed;
     public MnistSplit Train { get; }
     public MnistSplit Test { get; }
 
@@ -38,6 +54,9 @@ public sealed class MnistDataset
 
     /// <summary>The catalogue's entry when the files are a known dataset's (recognised by their sums).</summary>
     public DatasetInfo? KnownAs => DatasetCatalog.Recognise(Checksums);
+
+    /// <summary>The datasets this one was joined from (Join-MnistData), in row order; empty otherwise.</summary>
+    public IReadOnlyList<DataIdentity> Parts => Identity.Parts;
 
     public LabelEncoding LabelEncoding => Train.LabelEncoding;
     public IReadOnlyList<string> ClassNames => Train.ClassNames;
@@ -51,11 +70,27 @@ public sealed class MnistDataset
     };
 
     public MnistDataset WithEncoding(LabelEncoding encoding) =>
-        encoding == LabelEncoding ? this : new MnistDataset(Name, Source, Train.WithEncoding(encoding), Test.WithEncoding(encoding), Checksums);
+        encoding == LabelEncoding ? this : new MnistDataset(Name, Source, Train.WithEncoding(encoding), Test.WithEncoding(encoding), Checksums, Parts);
 
     /// <summary>A smaller dataset: the first trainCount training and testCount test images.</summary>
     public MnistDataset Take(int trainCount, int testCount) =>
-        new(Name, Source, Train.Slice(0, Math.Min(trainCount, Train.Count)), Test.Slice(0, Math.Min(testCount, Test.Count)), Checksums);
+        new(Name, Source, Train.Slice(0, Math.Min(trainCount, Train.Count)), Test.Slice(0, Math.Min(testCount, Test.Count)), Checksums, Parts);
 
-    public override string ToString() => $"{Name} ({Train.Count:N0} train, {Test.Count:N0} test) from {Source}";
+    private static IReadOnlyList<DataIdentity>? PartsOf(IReadOnlyList<DataIdentity>? parts, MnistSplit train, MnistSplit test, string source)
+    {
+        if (parts is null || parts.Count == 0) return null;
+        if (train.PartCounts.Count != parts.Count || test.PartCounts.Count != parts.Count)
+            throw new MnistException("DataCountMismatch", MnistErrorKind.InvalidData,
+                $"'{source}' names {parts.Count} parts, but its splits hold {train.PartCounts.Count} and {test.PartCounts.Count}.", source);
+        return parts.Select((part, i) => new DataIdentity(part.Name, part.Checksums, part.ClassNames, train.PartCounts[i], test.PartCounts[i]))
+            .ToArray();
+    }
+
+    public override string ToString() => Rendering.SafeText.Of($"{Name} ({Train.Count:N0} train, {Test.Count:N0} test) from {Source}");
+}
+
+/// <summary>One class of a dataset and how many images of it each split holds.</summary>
+public sealed record ClassCount(int Class, string Name, int Train, int Test)
+{
+    public override string ToString() => $"{Name}: {Train:N0}/{Test:N0}";
 }

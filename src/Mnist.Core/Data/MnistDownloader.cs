@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net.Http;
 using System.Security.Cryptography;
 using Mnist.Core.Persistence;
+using Mnist.Core.Web;
 
 namespace Mnist.Core.Data;
 
@@ -32,17 +33,14 @@ public sealed class MnistDownloader
         TimeSpan? readTimeout = null)
     {
         _mirrors = mirrors ?? MnistFiles.ConfiguredMirrors;
-        _http = http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        _http = http ?? WebFetch.CreateClient();
         _files = files ?? MnistFiles.All;
         ReadTimeout = readTimeout ?? ConfiguredTimeout();
     }
 
     public TimeSpan ReadTimeout { get; }
 
-    private static TimeSpan ConfiguredTimeout() =>
-        double.TryParse(Environment.GetEnvironmentVariable(TimeoutVariable), System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : TimeSpan.FromSeconds(30);
+    private static TimeSpan ConfiguredTimeout() => EnvironmentSettings.Timeout(TimeoutVariable);
 
     public void FillCache(string cacheFolder, IProgress<DownloadProgress>? progress = null, CancellationToken cancel = default)
     {
@@ -90,11 +88,17 @@ public sealed class MnistDownloader
         var failures = new List<string>();
         foreach (var mirror in _mirrors)
         {
+            // Only absolute http(s) mirrors are asked; any other (file://, ftp://, a relative path) is skipped with its reason.
             var url = mirror.TrimEnd('/') + "/" + file.Name + ".gz";
+            if (WebAddress.Parse(url, out var problem) is not { } address)
+            {
+                failures.Add($"{WebAddress.Shown(mirror)}: {problem}");
+                continue;
+            }
             var gzipTemp = AtomicFile.TemporaryPathFor(target + ".gz");
             try
             {
-                Fetch(url, gzipTemp, file, mirror, progress, cancel);
+                Fetch(address, gzipTemp, file, WebAddress.Shown(mirror), progress, cancel);
                 var gzipSum = MnistFiles.Sha256Hex(gzipTemp);
                 if (gzipSum != file.GzipSha256)
                     throw new InvalidDataException($"SHA-256 {gzipSum} does not match the published {file.GzipSha256}");
@@ -105,9 +109,10 @@ public sealed class MnistDownloader
             {
                 throw;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TimeoutException or OperationCanceledException)
+            catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TimeoutException or OperationCanceledException
+                or WebFetchException)
             {
-                failures.Add($"{url}: {e.Message}");
+                failures.Add($"{WebAddress.Shown(address)}: {WebAddress.Scrub(e.Message, new[] { address })}");
             }
             finally
             {
@@ -147,39 +152,29 @@ public sealed class MnistDownloader
 
     /// <summary>
     /// Downloads one body to <paramref name="path"/>: refused when it announces or sends more than the published
-    /// size, abandoned when the mirror sends nothing for <see cref="ReadTimeout"/> (each read has its own deadline).
+    /// size, abandoned when the mirror sends no headers, or nothing of the body, for <see cref="ReadTimeout"/> (each
+    /// read has its own deadline); redirects only to http(s).
     /// </summary>
-    private void Fetch(string url, string path, MnistFiles.KnownFile file, string mirror, IProgress<DownloadProgress>? progress, CancellationToken cancel)
+    private void Fetch(Uri url, string path, MnistFiles.KnownFile file, string mirror, IProgress<DownloadProgress>? progress, CancellationToken cancel)
     {
         long limit = file.GzipLength > 0 ? file.GzipLength : UnknownSizeLimit;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        deadline.CancelAfter(ReadTimeout);
-        try
+        using var response = WebFetch.Get(_http, url, ReadTimeout, cancel);
+        response.EnsureSuccessStatusCode();
+        var announced = response.Content.Headers.ContentLength;
+        if (announced > limit)
+            throw new InvalidDataException($"it announces {announced:N0} bytes, more than the published {limit:N0}");
+        using var body = new DeadlineStream(response.Content.ReadAsStream(cancel), ReadTimeout, cancel);
+        using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        var buffer = new byte[81920];
+        long received = 0;
+        int read;
+        while ((read = body.Read(buffer, 0, buffer.Length)) > 0)
         {
-            using var response = _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token).GetAwaiter().GetResult();
-            response.EnsureSuccessStatusCode();
-            var announced = response.Content.Headers.ContentLength;
-            if (announced > limit)
-                throw new InvalidDataException($"it announces {announced:N0} bytes, more than the published {limit:N0}");
-            using var body = response.Content.ReadAsStream(deadline.Token);
-            using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            var buffer = new byte[81920];
-            long received = 0;
-            while (true)
-            {
-                deadline.CancelAfter(ReadTimeout);
-                int read = body.ReadAsync(buffer, deadline.Token).AsTask().GetAwaiter().GetResult();
-                if (read == 0) break;
-                received += read;
-                if (received > limit)
-                    throw new InvalidDataException($"it sent more than the published {limit:N0} bytes");
-                output.Write(buffer, 0, read);
-                progress?.Report(new DownloadProgress(file.Name, mirror, received, announced ?? (file.GzipLength > 0 ? file.GzipLength : null)));
-            }
-        }
-        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
-        {
-            throw new TimeoutException($"the mirror sent nothing for {ReadTimeout.TotalSeconds:0.#} s");
+            received += read;
+            if (received > limit)
+                throw new InvalidDataException($"it sent more than the published {limit:N0} bytes");
+            output.Write(buffer, 0, read);
+            progress?.Report(new DownloadProgress(file.Name, mirror, received, announced ?? (file.GzipLength > 0 ? file.GzipLength : null)));
         }
     }
 

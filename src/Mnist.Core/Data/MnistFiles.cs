@@ -36,20 +36,21 @@ public static class MnistFiles
     /// <summary>Environment variable with a semicolon-separated list of mirror base addresses.</summary>
     public const string MirrorsVariable = "MNIST_MIRRORS";
 
-    public static string DefaultCacheFolder
+    /// <summary>The cache folder, a relative <see cref="CacheVariable"/> taken from the process's current folder.</summary>
+    public static string DefaultCacheFolder => CacheFolder(Environment.CurrentDirectory);
+
+    /// <summary>The cache folder: <see cref="CacheVariable"/> (checked; relative to <paramref name="baseFolder"/>) or the per-user default.</summary>
+    public static string CacheFolder(string baseFolder)
     {
-        get
-        {
-            var fromEnvironment = Environment.GetEnvironmentVariable(CacheVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnvironment)) return Path.GetFullPath(fromEnvironment);
-            if (OperatingSystem.IsWindows())
-                return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "Mnist", "data");
-            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            var root = string.IsNullOrWhiteSpace(xdg)
-                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache")
-                : xdg;
-            return Path.Combine(root, "mnist");
-        }
+        var fromEnvironment = EnvironmentSettings.Folder(CacheVariable, baseFolder);
+        if (fromEnvironment is not null) return fromEnvironment;
+        if (OperatingSystem.IsWindows())
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "Mnist", "data");
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var root = string.IsNullOrWhiteSpace(xdg)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache")
+            : xdg;
+        return Path.Combine(root, "mnist");
     }
 
     public static IReadOnlyList<string> ConfiguredMirrors
@@ -79,7 +80,7 @@ public static class MnistFiles
 
     public static string Sha256Hex(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = Persistence.InputFile.OpenRead(path);
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).ToLowerInvariant();
     }
 }

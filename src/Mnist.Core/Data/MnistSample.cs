@@ -57,5 +57,5 @@ public sealed class MnistSample
     /// <summary>The pixel at row r, column c.</summary>
     public byte this[int row, int column] => Pixels[row * Columns + column];
 
-    public override string ToString() => $"{DatasetName ?? "data"} {Split}[{Index}]: {ClassName}";
+    public override string ToString() => Rendering.SafeText.Of($"{DatasetName ?? "data"} {Split}[{Index}]: {ClassName}");
 }

@@ -18,7 +18,7 @@ public sealed class MnistSplit
     private Tensor? _oneHotTensor;
 
     public MnistSplit(string name, int rows, int columns, byte[] pixels, byte[] labels, IReadOnlyList<string> classNames,
-        LabelEncoding encoding = LabelEncoding.Index)
+        LabelEncoding encoding = LabelEncoding.Index, IReadOnlyList<int>? partCounts = null)
     {
         if (pixels.Length != (long)labels.Length * rows * columns)
             throw new MnistException("DataCountMismatch", MnistErrorKind.InvalidData,
@@ -30,6 +30,10 @@ public sealed class MnistSplit
         Labels = labels;
         ClassNames = classNames;
         LabelEncoding = encoding;
+        PartCounts = partCounts?.ToArray() ?? new[] { labels.Length };
+        if (PartCounts.Count == 0 || PartCounts.Any(c => c < 0) || PartCounts.Sum(c => (long)c) != labels.Length)
+            throw new MnistException("DataCountMismatch", MnistErrorKind.InvalidData,
+                $"The parts of the {name} split hold {PartCounts.Sum(c => (long)c):N0} images; the split has {labels.Length:N0}.", name);
     }
 
     public string Name { get; }
@@ -50,6 +54,12 @@ public sealed class MnistSplit
     /// <summary>All images, row-major, one byte per pixel (0 = background).</summary>
     public byte[] Pixels { get; }
     public byte[] Labels { get; }
+
+    /// <summary>
+    /// How many rows each part of a joined dataset gave this split, in row order (one part, all rows, for data that
+    /// was not joined). Training holds out validation rows from every part.
+    /// </summary>
+    public IReadOnlyList<int> PartCounts { get; }
 
     /// <summary>How many images of each class the split holds.</summary>
     public int[] ClassCounts
@@ -96,7 +106,7 @@ public sealed class MnistSplit
 
     private MnistSplit SharedCopy(LabelEncoding encoding)
     {
-        var copy = new MnistSplit(Name, Rows, Columns, Pixels, Labels, ClassNames, encoding);
+        var copy = new MnistSplit(Name, Rows, Columns, Pixels, Labels, ClassNames, encoding, PartCounts);
         lock (_tensorLock)
         {
             copy._features = _features;
@@ -145,7 +155,21 @@ public sealed class MnistSplit
                 $"Rows {start}..{start + count - 1} are outside the {Name} split (0-{Count - 1}).", start);
         var pixels = Pixels.AsSpan(start * PixelsPerImage, count * PixelsPerImage).ToArray();
         var labels = Labels.AsSpan(start, count).ToArray();
-        return new MnistSplit(name ?? Name, Rows, Columns, pixels, labels, ClassNames, LabelEncoding);
+        return new MnistSplit(name ?? Name, Rows, Columns, pixels, labels, ClassNames, LabelEncoding, PartCountsWithin(start, count));
+    }
+
+    /// <summary>How many of the rows start..start+count-1 each part holds (zero for a part outside them).</summary>
+    private int[] PartCountsWithin(int start, int count)
+    {
+        var counts = new List<int>();
+        int partStart = 0;
+        foreach (var partCount in PartCounts)
+        {
+            int overlap = Math.Min(partStart + partCount, start + count) - Math.Max(partStart, start);
+            counts.Add(Math.Max(0, overlap));
+            partStart += partCount;
+        }
+        return counts.ToArray();
     }
 
     public override string ToString() => $"{Name}: {Count:N0} images {Rows}x{Columns}, labels {LabelEncoding}";

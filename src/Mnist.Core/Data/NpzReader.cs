@@ -15,7 +15,7 @@ public static partial class NpzReader
         ZipArchive zip;
         try
         {
-            zip = ZipFile.OpenRead(path);
+            zip = new ZipArchive(Persistence.InputFile.OpenRead(path));
         }
         catch (InvalidDataException e)
         {

@@ -69,5 +69,5 @@ public sealed class MnistEvaluation
         return new ClassMetrics(c, ClassNames[c], support, predicted, correct, precision, recall, f1);
     }
 
-    public override string ToString() => $"{Model}: accuracy {Accuracy:F4}, loss {Loss:F4} on {Count:N0} {DataName} {Split} images";
+    public override string ToString() => $"{Rendering.SafeText.Of(Model?.ToString())}: accuracy {Accuracy:F4}, loss {Loss:F4} on {Count:N0} {Rendering.SafeText.Of(DataName)} {Split} images";
 }

@@ -24,8 +24,15 @@ public sealed record MnistPrediction
     public string? TrueClassName { get; init; }
     public bool? IsCorrect => Label is null ? null : Label == Predicted;
 
-    /// <summary>The 784 pixels the model saw (after preprocessing, for files), for display.</summary>
+    /// <summary>The 784 pixels the model saw (after preprocessing, for files), for display and Export-MnistData.</summary>
     public byte[] Pixels { get; init; } = Array.Empty<byte>();
+
+    /// <summary>The image's height and width in pixels (the model's input shape).</summary>
+    public int Rows { get; init; }
+    public int Columns { get; init; }
+
+    /// <summary>The model's classes in label order: what Predicted and Label index.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = Array.Empty<string>();
 
     /// <summary>Which image this is: the picture's file name, the dataset, split and index, or "pixels".</summary>
     public string Image => File is not null ? System.IO.Path.GetFileName(File)
@@ -34,5 +41,5 @@ public sealed record MnistPrediction
 
     public string Title => Label is null ? $"Predicted {PredictedName ?? Predicted.ToString()}" : $"Predicted {PredictedName ?? Predicted.ToString()}, Class {TrueClassName ?? Label.ToString()}";
 
-    public override string ToString() => $"{Title} ({Confidence:P1})";
+    public override string ToString() => $"{Rendering.SafeText.Of(Title)} ({Confidence:P1})";
 }

@@ -97,8 +97,12 @@ public static class Predictor
     }
 
     /// <summary>Predicts a picture file (PNG, JPEG, ...), prepared the way MNIST's digits were.</summary>
-    public static MnistPrediction PredictFile(MnistModel model, string path) =>
-        PredictPixels(model, DigitImageFile.Prepare(path)) with { File = path };
+    public static MnistPrediction PredictFile(MnistModel model, string path, CancellationToken cancel = default) =>
+        PredictPrepared(model, path, DigitImageFile.Prepare(path, cancel));
+
+    /// <summary>Predicts a picture file already prepared (by <see cref="PictureReadAhead"/>, say) from its 28x28 pixels.</summary>
+    public static MnistPrediction PredictPrepared(MnistModel model, string path, byte[] pixels) =>
+        PredictPixels(model, pixels) with { File = path };
 
     private static void CheckShape(MnistModel model, int rows, int columns, string dataName)
     {
@@ -127,6 +131,9 @@ public static class Predictor
             Confidence = probabilities[best],
             Probabilities = asDouble,
             Model = model.Name,
+            Rows = model.InputRows,
+            Columns = model.InputColumns,
+            ClassNames = model.ClassNames,
         };
     }
 }

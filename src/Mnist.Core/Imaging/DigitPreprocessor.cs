@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Mnist.Core.Imaging;
 
 /// <summary>
@@ -42,14 +44,27 @@ public static class DigitPreprocessor
         var ink = InkMap.FromBackground(image, background);
         var levels = InkMap.Thresholds(ink, InkMap.NoiseLevel(image, background));
         if (levels is null) return null;
-        var (labels, components) = InkComponents.Find(ink, levels.Value.High);
-        var chosen = InkComponents.SelectDigit(components);
-        var mask = InkComponents.Grow(ink, labels, chosen, levels.Value.Low);
-        return Stretch(ink, mask, StrokeLevel(ink, labels, chosen));
+        // The label map is as large as the picture (four bytes a pixel): a pooled one keeps it off the large-object heap.
+        var rented = ArrayPool<int>.Shared.Rent(ink.Pixels.Length);
+        try
+        {
+            var labels = rented.AsSpan(0, ink.Pixels.Length);
+            labels.Clear();
+            var components = InkComponents.Find(ink, levels.Value.High, labels);
+            var chosen = InkComponents.SelectDigit(components);
+            var mask = InkComponents.Grow(ink, labels, chosen, levels.Value.Low);
+            return Stretch(ink, mask, StrokeLevel(ink, labels, chosen));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
     }
 
     /// <summary>The level of the strokes' body: the 90th percentile of the chosen patches' pixels.</summary>
-    public static byte StrokeLevel(GrayImage ink, int[] labels, IReadOnlySet<int> chosen)
+    public static byte StrokeLevel(GrayImage ink, int[] labels, IReadOnlySet<int> chosen) => StrokeLevel(ink, labels.AsSpan(), chosen);
+
+    internal static byte StrokeLevel(GrayImage ink, ReadOnlySpan<int> labels, IReadOnlySet<int> chosen)
     {
         var counts = new int[256];
         int total = 0;

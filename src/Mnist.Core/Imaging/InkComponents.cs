@@ -14,6 +14,12 @@ public static class InkComponents
     public static (int[] Labels, IReadOnlyList<InkComponent> Components) Find(GrayImage ink, byte threshold)
     {
         var labels = new int[ink.Pixels.Length];
+        return (labels, Find(ink, threshold, labels));
+    }
+
+    /// <summary><see cref="Find(GrayImage, byte)"/> into <paramref name="labels"/> (zeros, one per pixel): the chain's own buffer, not a new large array per picture.</summary>
+    internal static IReadOnlyList<InkComponent> Find(GrayImage ink, byte threshold, Span<int> labels)
+    {
         var components = new List<InkComponent>();
         var stack = new Stack<int>();
         for (int start = 0; start < labels.Length; start++)
@@ -43,7 +49,7 @@ public static class InkComponents
             }
             components.Add(new InkComponent(label, mass, area, new PixelRect(left, top, right - left + 1, bottom - top + 1)));
         }
-        return (labels, components);
+        return components;
     }
 
     /// <summary>
@@ -81,7 +87,9 @@ public static class InkComponents
     /// The digit's pixels: the chosen patches, grown through neighbouring pixels above <paramref name="low"/> (the faint
     /// edges of strokes), then by one pixel all round for the anti-aliased rim.
     /// </summary>
-    public static bool[] Grow(GrayImage ink, int[] labels, IReadOnlySet<int> chosen, byte low)
+    public static bool[] Grow(GrayImage ink, int[] labels, IReadOnlySet<int> chosen, byte low) => Grow(ink, labels.AsSpan(), chosen, low);
+
+    internal static bool[] Grow(GrayImage ink, ReadOnlySpan<int> labels, IReadOnlySet<int> chosen, byte low)
     {
         var mask = new bool[labels.Length];
         var stack = new Stack<int>();

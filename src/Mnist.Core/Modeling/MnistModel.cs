@@ -1,7 +1,9 @@
 using Mnist.Core.Data;
 using Mnist.Core.Evaluation;
+using Mnist.Core.Modeling.Layers;
 using Mnist.Core.Training;
 using TorchSharp;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace Mnist.Core.Modeling;
@@ -24,14 +26,12 @@ public sealed class MnistModel : IDisposable
         if (classNames.Count != spec.Classes)
             throw new MnistException("InvalidModelSpec", MnistErrorKind.InvalidArgument,
                 $"ClassNames: the model has {spec.Classes} classes but {classNames.Count} class names were given.", "ClassNames");
-        Spec = spec;
+        Description = spec.Describe();
+        Spec = spec.Layers is null ? spec with { Layers = Description.Texts.ToArray() } : spec;
         ClassNames = classNames.ToArray();
         Name = string.IsNullOrWhiteSpace(name) ? DefaultName(spec) : name;
         Generator = new Generator((ulong)spec.Seed);
-        (Network, Layers) = NetworkBuilder.Build(spec, Generator);
-        TrainableParameterCount = Network.parameters().Sum(p => p.numel());
-        NonTrainableParameterCount = Network.named_buffers()
-            .Where(b => b.name.EndsWith("running_mean") || b.name.EndsWith("running_var")).Sum(b => b.buffer.numel());
+        (Network, Layers) = NetworkBuilder.Build(Description, Generator);
         Network.eval();
     }
 
@@ -42,8 +42,15 @@ public sealed class MnistModel : IDisposable
     public IReadOnlyList<LayerInfo> Layers { get; }
     /// <summary>All parameters, counted as Keras does: trainable weights plus batch norm's moving statistics.</summary>
     public long ParameterCount => TrainableParameterCount + NonTrainableParameterCount;
-    public long TrainableParameterCount { get; }
-    public long NonTrainableParameterCount { get; }
+    public long TrainableParameterCount => Description.TrainableParameters;
+    /// <summary>Batch normalisation's moving means and variances, counted as Keras counts them.</summary>
+    public long NonTrainableParameterCount => Description.NonTrainableParameters;
+
+    /// <summary>The network in Keras' words, one layer a string: New-MnistModel builds the same network from them.</summary>
+    public IReadOnlyList<string> LayerDefinitions => Description.Texts;
+
+    /// <summary>The logical network: layers, shapes and parameters, from which the running network and its exports follow.</summary>
+    internal NetworkDescription Description { get; }
     public string Optimizer => Spec.Optimizer.ToString();
     public double LearningRate => Spec.LearningRate;
     /// <summary>Adam's and AdamW's two decay rates (beta1, beta2).</summary>
@@ -169,6 +176,42 @@ public sealed class MnistModel : IDisposable
         foreach (var group in OptimizerInstance.ParamGroups) group.LearningRate = rate;
     }
 
+    /// <summary>The weights and moving statistics under their state names ("dense.0.weight"), to read (exports, checks).</summary>
+    internal Dictionary<string, Tensor> State => Network.state_dict();
+
+    /// <summary>Writes the weights in TorchSharp's format (the module's own file).</summary>
+    internal void WriteWeights(BinaryWriter writer) => Network.save(writer);
+
+    /// <summary>Reads weights in TorchSharp's format; every name and shape must be the network's.</summary>
+    internal void ReadWeights(BinaryReader reader) => Network.load(reader, strict: true);
+
+    /// <summary>Writes the weights as a PyTorch state_dict (torch.save's format).</summary>
+    internal void WritePyTorchWeights(Stream stream) => Network.save_py(stream, leaveOpen: true);
+
+    /// <summary>Puts in the given values, one per state name given (checked by the caller against <see cref="State"/>).</summary>
+    internal void CopyState(IEnumerable<KeyValuePair<string, Tensor>> values)
+    {
+        var state = Network.state_dict();
+        using var _ = no_grad();
+        foreach (var (key, value) in values) state[key].copy_(value);
+    }
+
+    /// <summary>The random generator's state (libtorch's bytes), and putting one back: a saved model goes on drawing where it stopped.</summary>
+    internal byte[] GeneratorState
+    {
+        get
+        {
+            using var state = Generator.get_state();
+            return state.data<byte>().ToArray();
+        }
+    }
+
+    internal void RestoreGenerator(byte[] state)
+    {
+        using var tensor = torch.tensor(state, ScalarType.Byte);
+        Generator.set_state(tensor);
+    }
+
     /// <summary>The state a training can be rolled back to: weights, optimizer state, generator and History.</summary>
     internal TrainingSnapshot CaptureTrainingState() => TrainingSnapshot.Capture(this);
 
@@ -211,8 +254,8 @@ public sealed class MnistModel : IDisposable
         var parameters = Network.parameters().ToArray();
         return Spec.Optimizer switch
         {
-            OptimizerKind.Adam => new Training.Fused.Adam(parameters, Spec.LearningRate, Spec.Beta1, Spec.Beta2, Spec.WeightDecay),
-            OptimizerKind.AdamW => new Training.Fused.AdamW(parameters, Spec.LearningRate, Spec.Beta1, Spec.Beta2,
+            OptimizerKind.Adam => new FastPaths.Adam(parameters, Spec.LearningRate, Spec.Beta1, Spec.Beta2, Spec.WeightDecay),
+            OptimizerKind.AdamW => new FastPaths.AdamW(parameters, Spec.LearningRate, Spec.Beta1, Spec.Beta2,
                 Spec.WeightDecay > 0 ? Spec.WeightDecay : 0.01),
             OptimizerKind.Sgd => optim.SGD(parameters, Spec.LearningRate, momentum: Spec.Momentum, weight_decay: Spec.WeightDecay),
             OptimizerKind.RmsProp => optim.RMSProp(parameters, Spec.LearningRate, weight_decay: Spec.WeightDecay),
@@ -223,11 +266,12 @@ public sealed class MnistModel : IDisposable
     private static string DefaultName(ModelSpec spec)
     {
         var shape = spec.Architecture == Architecture.Mlp ? "-" + string.Join("-", spec.HiddenUnits) : "";
-        return $"{spec.Architecture.ToString().ToLowerInvariant()}{shape}#{spec.Seed}";
+        var kind = spec.Architecture == Architecture.Custom ? "sequential" : spec.Architecture.ToString().ToLowerInvariant();
+        return $"{kind}{shape}#{spec.Seed}";
     }
 
     public override string ToString() =>
-        $"{Name}: {Architecture}, {ParameterCount:N0} parameters, {(IsTrained ? $"trained {EpochsTrained} epochs on {TrainingData?.Name}" : "untrained")}";
+        $"{Rendering.SafeText.Of(Name)}: {Architecture}, {ParameterCount:N0} parameters, {(IsTrained ? $"trained {EpochsTrained} epochs on {Rendering.SafeText.Of(TrainingData?.Name)}" : "untrained")}";
 
     public void Dispose()
     {

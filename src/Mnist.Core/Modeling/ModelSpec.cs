@@ -1,6 +1,9 @@
+using Mnist.Core.Modeling.Layers;
+
 namespace Mnist.Core.Modeling;
 
-public enum Architecture { Mlp, Cnn, FastCnn }
+/// <summary>The presets, and Custom: a network given layer by layer.</summary>
+public enum Architecture { Mlp, Cnn, FastCnn, Custom }
 
 public enum OptimizerKind { Adam, AdamW, Sgd, RmsProp }
 
@@ -16,6 +19,12 @@ public enum LearningRateSchedule { Constant, Step, Cosine, OneCycle }
 public sealed record ModelSpec
 {
     public Architecture Architecture { get; init; } = Architecture.Mlp;
+
+    /// <summary>
+    /// The network in Keras' words, one layer a string: given for a Custom model; a preset's are filled in from its
+    /// settings when a model is made, so a model file holds the network it runs. When present they are the network.
+    /// </summary>
+    public string[]? Layers { get; init; }
 
     /// <summary>Units of each hidden dense layer (MLP); the notebook's model has one of 512.</summary>
     public int[] HiddenUnits { get; init; } = { 512 };
@@ -71,11 +80,20 @@ public sealed record ModelSpec
             Architecture = Architecture.FastCnn, HiddenUnits = new[] { 256 }, Dropout = Array.Empty<double>(),
             LearningRate = 0.01, Beta1 = 0.7, Beta2 = 0.9, Schedule = LearningRateSchedule.OneCycle, BatchSize = 256,
         },
+        Architecture.Custom => new ModelSpec { Architecture = Architecture.Custom },
         _ => new ModelSpec(),
     };
 
     /// <summary>FastCnn's input normalisation (MNIST's mean and standard deviation), applied inside the model.</summary>
     public const double InputMean = 0.1307, InputStd = 0.3081;
+
+    /// <summary>The network this spec builds, resolved against its input and classes (checked as it is resolved).</summary>
+    public NetworkDescription Describe() => Layers is not null
+        ? NetworkDescription.Parse(InputRows, InputColumns, Classes, Layers)
+        : NetworkDescription.Resolve(InputRows, InputColumns, Classes, Presets.For(this));
+
+    /// <summary>The same spec with its layer list written out (a preset's from its settings).</summary>
+    public ModelSpec WithLayers() => Layers is not null ? this : this with { Layers = Describe().Texts.ToArray() };
 
     public double DropoutFor(int layer) => Dropout.Length == 0 ? 0 : Dropout.Length == 1 ? Dropout[0] : Dropout[layer];
 
@@ -90,16 +108,19 @@ public sealed record ModelSpec
         if (!Enum.IsDefined(Activation)) throw Invalid("Activation", $"{(int)Activation} is not an activation");
         if (!Enum.IsDefined(Optimizer)) throw Invalid("Optimizer", $"{(int)Optimizer} is not an optimizer");
         if (!Enum.IsDefined(Schedule)) throw Invalid("Schedule", $"{(int)Schedule} is not a learning-rate schedule");
+        if (Architecture == Architecture.Custom && Layers is null) throw Invalid("Layers", "a Custom model is built from a layer list, and none was given");
+        if (Layers is not null && (Layers.Length > InputLimits.MaxLayers || Layers.Any(l => l is null)))
+            throw Invalid("Layers", $"give 1 to {InputLimits.MaxLayers} layers, none of them empty");
         if (HiddenUnits is null) throw Invalid("HiddenUnits", "it is missing");
         if (Dropout is null) throw Invalid("Dropout", "it is missing");
-        if (Architecture != Architecture.Cnn && (HiddenUnits.Length == 0 || HiddenUnits.Any(u => u <= 0)))
+        if (Architecture is Architecture.Mlp or Architecture.FastCnn && (HiddenUnits.Length == 0 || HiddenUnits.Any(u => u <= 0)))
             throw Invalid("HiddenUnits", "every hidden layer needs at least one unit");
         if (HiddenUnits.Length > InputLimits.MaxHiddenLayers || HiddenUnits.Any(u => u > InputLimits.MaxHiddenUnits))
             throw Invalid("HiddenUnits", $"at most {InputLimits.MaxHiddenLayers} layers of at most {InputLimits.MaxHiddenUnits} units");
         if (Dropout.Any(d => double.IsNaN(d) || d < 0 || d >= 1))
             throw Invalid("Dropout", "dropout rates must be in [0, 1)");
         int dropoutLayers = Architecture switch { Architecture.Mlp => HiddenUnits.Length, Architecture.Cnn => 2, _ => 1 };
-        if (Dropout.Length > 1 && Dropout.Length != dropoutLayers)
+        if (Architecture != Architecture.Custom && Dropout.Length > 1 && Dropout.Length != dropoutLayers)
             throw Invalid("Dropout", $"give one rate, or one per dropout layer ({dropoutLayers})");
         if (double.IsNaN(LearningRate) || double.IsInfinity(LearningRate) || LearningRate <= 0)
             throw Invalid("LearningRate", $"the learning rate must be a positive number, not {LearningRate}");
@@ -119,36 +140,25 @@ public sealed record ModelSpec
         if (InputRows < minimumSide || InputColumns < minimumSide || InputRows > InputLimits.MaxInputSide || InputColumns > InputLimits.MaxInputSide)
             throw Invalid("InputRows", $"images of {InputRows}x{InputColumns}; each side must be {minimumSide} to {InputLimits.MaxInputSide}");
         if (Seed < 0) throw Invalid("Seed", $"a seed is 0 or more, not {Seed}");
-        if (CountParameters() is long parameters && parameters > InputLimits.MaxModelParameters)
-            throw Invalid("HiddenUnits", $"the model would have {parameters:N0} parameters; the limit is {InputLimits.MaxModelParameters:N0}");
+        NetworkDescription description;
+        try
+        {
+            description = (this with { Layers = Architecture == Architecture.Custom ? Layers : null }).Describe();
+        }
+        catch (MnistException e) when (Architecture != Architecture.Custom)
+        {
+            // A preset's settings made a network that does not fit: say so in the settings' terms.
+            throw Invalid("HiddenUnits", e.Message.TrimEnd('.'));
+        }
+        // A preset's layers, written out, must be the preset's: a file cannot say one network and build another.
+        if (Architecture != Architecture.Custom && Layers is not null && !description.Texts.SequenceEqual(Layers))
+            throw Invalid("Layers", $"they are not the {Architecture} layers of its settings ({string.Join(", ", description.Texts)})");
+        if (description.Parameters > InputLimits.MaxModelParameters)
+            throw Invalid("HiddenUnits", $"the model would have {description.Parameters:N0} parameters; the limit is {InputLimits.MaxModelParameters:N0}");
     }
 
-    /// <summary>The trainable parameters the spec builds (null for an architecture not counted here).</summary>
-    public long? CountParameters()
-    {
-        long Dense(long inputs, long units) => inputs * units + units;
-        long inputs = (long)InputRows * InputColumns;
-        switch (Architecture)
-        {
-            case Architecture.Mlp:
-                long total = 0;
-                foreach (var units in HiddenUnits)
-                {
-                    total += Dense(inputs, units);
-                    inputs = units;
-                }
-                return total + Dense(inputs, Classes);
-            case Architecture.Cnn:
-                long flat = (long)((InputRows - 4) / 2) * ((InputColumns - 4) / 2) * 64;
-                return (1 * 9 * 32 + 32) + (32 * 9 * 64 + 64) + Dense(flat, 128) + Dense(128, Classes);
-            case Architecture.FastCnn:
-                long fastFlat = (long)(((InputRows - 4) / 2 - 2) / 2) * (((InputColumns - 4) / 2 - 2) / 2) * 32;
-                long hidden = HiddenUnits.Length > 0 ? HiddenUnits[0] : 0;
-                return (1 * 25 * 24 + 24) + (24 * 9 * 32 + 32) + Dense(fastFlat, hidden) + Dense(hidden, Classes);
-            default:
-                return null;
-        }
-    }
+    /// <summary>The parameters the spec builds, batch normalisation's moving statistics included.</summary>
+    public long? CountParameters() => Describe().Parameters;
 
     private static MnistException Invalid(string parameter, string message) =>
         new("InvalidModelSpec", MnistErrorKind.InvalidArgument, $"{parameter}: {message}.", parameter);

@@ -44,7 +44,7 @@ public static class ModelSummary
         var rule = new string('─', nameWidth + shapeWidth + paramWidth);
         var heavy = new string('━', nameWidth + shapeWidth + paramWidth);
         var text = new StringBuilder();
-        text.AppendLine($"Model: \"{model.Name}\" ({model.Architecture}, input {model.InputShape}, {model.ClassNames.Count} classes)");
+        text.AppendLine($"Model: \"{Rendering.SafeText.Of(model.Name)}\" ({model.Architecture}, input {model.InputShape}, {model.ClassNames.Count} classes)");
         text.AppendLine(heavy);
         text.AppendLine("Layer (type)".PadRight(nameWidth) + $"{"Output Shape",-shapeWidth}{"Param #",paramWidth}");
         text.AppendLine(heavy);
@@ -55,6 +55,7 @@ public static class ModelSummary
             text.AppendLine(name.PadRight(nameWidth) + $"{layer.OutputShape,-shapeWidth}{layer.Parameters,paramWidth:N0}");
             text.AppendLine(i == model.Layers.Count - 1 ? heavy : rule);
         }
+        text.AppendLine(" Shapes: channels-last, as Keras prints them (the network runs channels-first)");
         text.AppendLine($" Total params: {model.ParameterCount:N0}");
         text.AppendLine($" Trainable params: {model.TrainableParameterCount:N0}");
         text.AppendLine($" Non-trainable params: {model.NonTrainableParameterCount:N0}");

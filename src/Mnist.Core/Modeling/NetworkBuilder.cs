@@ -1,136 +1,129 @@
+using Mnist.Core.FastPaths;
+using Mnist.Core.Modeling.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Mnist.Core.Modeling;
 
-/// <summary>Turns a <see cref="ModelSpec"/> into a torch network (logits out) and its Keras-style summary rows.</summary>
+/// <summary>
+/// One logical layer as modules: its main module (the weights, named as the layer) and the module applying its
+/// activation, if any. The fast-path pass may swap either for a faster module that computes the same.
+/// </summary>
+internal sealed class BuiltLayer
+{
+    public BuiltLayer(ResolvedLayer layer, nn.Module<Tensor, Tensor> main, nn.Module<Tensor, Tensor>? activation) =>
+        (Layer, Main, Activation) = (layer, main, activation);
+
+    public ResolvedLayer Layer { get; }
+    public nn.Module<Tensor, Tensor> Main { get; set; }
+    public nn.Module<Tensor, Tensor>? Activation { get; set; }
+
+    /// <summary>The module the network runs for this layer: the main one, in a Sequential with its activation if it has one.</summary>
+    public nn.Module<Tensor, Tensor> Module => Activation is null ? Main : nn.Sequential(Main, Activation);
+}
+
+/// <summary>
+/// Turns a <see cref="NetworkDescription"/> into the torch network that runs it (logits out): each layer as the
+/// plain TorchSharp module that computes it, its weights drawn from the model's generator in layer order, then
+/// <see cref="FastPathPass"/> picks faster modules where it recognises a pattern. The state's names follow the
+/// layers' Keras names ("dense.0.weight" for a Dense with an activation), so files do not depend on the pass.
+/// </summary>
 internal static class NetworkBuilder
 {
-    public static (nn.Module<Tensor, Tensor> Network, List<LayerInfo> Layers) Build(ModelSpec spec, Generator generator)
+    public static (nn.Module<Tensor, Tensor> Network, List<LayerInfo> Layers) Build(NetworkDescription description, Generator generator,
+        bool fastPaths = true)
     {
+        var built = description.Layers.Select(layer => BuildLayer(layer, generator)).ToList();
+        if (fastPaths) FastPathPass.Apply(built, generator);
+
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
-        var layers = new List<LayerInfo>();
-        var names = new Dictionary<string, int>();
-        string NextName(string kind)
+        bool reshaped = false;
+        foreach (var layer in built)
         {
-            names.TryGetValue(kind, out var n);
-            names[kind] = n + 1;
-            return n == 0 ? kind : $"{kind}_{n}";
-        }
-
-        void Add(string kind, string type, string shape, nn.Module<Tensor, Tensor> module, long parameters)
-        {
-            var name = NextName(kind);
-            modules.Add((name, module));
-            layers.Add(new LayerInfo(name, type, shape, parameters));
-        }
-
-        void AddDense(int inputs, int units, bool withActivation, bool deferRelu = false)
-        {
-            var linear = nn.Linear(inputs, units);
-            GlorotUniform(linear.weight!, inputs, units, generator);
-            using (no_grad()) linear.bias!.zero_();
-            nn.Module<Tensor, Tensor> module = withActivation
-                ? nn.Sequential(linear, deferRelu ? new DeferredRelu() : ActivationModule(spec.Activation))
-                : linear;
-            Add("dense", "Dense", $"(None, {units})", module, (long)inputs * units + units);
-        }
-
-        void AddDropout(double rate, string shape, bool afterDeferredRelu = false)
-        {
-            if (rate > 0) Add("dropout", "Dropout", shape, new SeededDropout("dropout", rate, generator, afterDeferredRelu), 0);
-        }
-
-        // ReLU then dropout: the dropout's mask applies both (one pass and one multiply instead of three passes).
-        bool FusesRelu(double rate) => spec.Activation == Activation.Relu && rate > 0;
-
-        int inputs = spec.InputRows * spec.InputColumns;
-        if (spec.Architecture == Architecture.Mlp)
-        {
-            for (int i = 0; i < spec.HiddenUnits.Length; i++)
+            // The data is flat (N, rows*columns); the first layer that needs the image gets it as (N, 1, rows, columns).
+            if (!reshaped && layer.Layer.Input.IsInput && NeedsImage(layer.Layer))
             {
-                bool fuse = FusesRelu(spec.DropoutFor(i));
-                AddDense(inputs, spec.HiddenUnits[i], withActivation: true, deferRelu: fuse);
-                inputs = spec.HiddenUnits[i];
-                AddDropout(spec.DropoutFor(i), $"(None, {inputs})", afterDeferredRelu: fuse);
+                modules.Add(("reshape", new Reshape("reshape", 1, description.InputRows, description.InputColumns)));
+                reshaped = true;
             }
+            modules.Add((layer.Layer.Name, layer.Module));
         }
-        else if (spec.Architecture == Architecture.FastCnn)
-        {
-            inputs = AddFastCnnFeatures();
-            AddDense(inputs, spec.HiddenUnits[0], withActivation: true);
-            inputs = spec.HiddenUnits[0];
-            AddDropout(spec.DropoutFor(0), $"(None, {inputs})");
-        }
-        else
-        {
-            int rows = spec.InputRows, cols = spec.InputColumns;
-            Add("reshape", "Reshape", $"(None, {rows}, {cols}, 1)", new Reshape("reshape", 1, rows, cols), 0);
-            int channels = 1;
-            // The second convolution's ReLU is applied by the pooling right after it, in the same pass.
-            bool poolAppliesRelu = spec.Activation == Activation.Relu;
-            foreach (var filters in new[] { 32, 64 })
-            {
-                var conv = nn.Conv2d(channels, filters, 3);
-                GlorotUniform(conv.weight!, channels * 9, filters * 9, generator);
-                using (no_grad()) conv.bias!.zero_();
-                rows -= 2; cols -= 2;
-                var activation = filters == 64 && poolAppliesRelu ? new DeferredRelu(alsoInEvaluation: true) : ActivationModule(spec.Activation);
-                Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", nn.Sequential(conv, activation),
-                    (long)channels * 9 * filters + filters);
-                channels = filters;
-            }
-            rows /= 2; cols /= 2;
-            Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {channels})", new MaxPool2x2(withRelu: poolAppliesRelu), 0);
-            AddDropout(spec.DropoutFor(0), $"(None, {rows}, {cols}, {channels})");
-            inputs = rows * cols * channels;
-            Add("flatten", "Flatten", $"(None, {inputs})", nn.Flatten(), 0);
-            bool fuse = FusesRelu(spec.DropoutFor(1));
-            AddDense(inputs, 128, withActivation: true, deferRelu: fuse);
-            inputs = 128;
-            AddDropout(spec.DropoutFor(1), "(None, 128)", afterDeferredRelu: fuse);
-        }
-        AddDense(inputs, spec.Classes, withActivation: false);
-        return (nn.Sequential(modules), layers);
+        var rows = description.Layers.Select(l => new LayerInfo(l.Name, l.Kind.ToString(), l.Output.KerasText, l.Parameters, l.Definition.ToString())).ToList();
+        return (nn.Sequential(modules), rows);
+    }
 
-        // conv 24 5x5, max-pool 2, ReLU, conv 32 3x3, max-pool 2, ReLU, flatten; pooling before the activation
-        // gives the same result as after it (both are monotonic) on a quarter of the elements.
-        int AddFastCnnFeatures()
+    private static bool NeedsImage(ResolvedLayer layer) =>
+        layer.Kind is LayerKind.Conv2D or LayerKind.MaxPooling2D or LayerKind.AveragePooling2D or LayerKind.BatchNormalization;
+
+    private static BuiltLayer BuildLayer(ResolvedLayer layer, Generator generator)
+    {
+        var definition = layer.Definition;
+        var activation = layer.HasActivationModule ? ActivationModule(definition.Activation) : null;
+        switch (layer.Kind)
         {
-            int rows = spec.InputRows, cols = spec.InputColumns, channels = 1;
-            Add("normalization", "Normalization", $"(None, {rows * cols})", new Normalization("normalization", ModelSpec.InputMean, ModelSpec.InputStd), 0);
-            Add("reshape", "Reshape", $"(None, {rows}, {cols}, 1)", new Reshape("reshape", 1, rows, cols), 0);
-            bool relu = spec.Activation == Activation.Relu;
-            foreach (var (filters, kernel) in new[] { (24, 5), (32, 3) })
+            case LayerKind.Dense:
             {
-                // Over the image with ReLU: the convolution, its pooling and ReLU as one node (the layers after show them).
-                bool pooledHere = relu && channels == 1;
+                var linear = nn.Linear(layer.Input.Size, definition.Units);
+                Initialise(linear.weight!, linear.bias!, layer.Input.Size, definition.Units, definition.Initializer, generator);
+                return new BuiltLayer(layer, linear, activation);
+            }
+            case LayerKind.Conv2D:
+            {
+                int channels = layer.Input.Channels, kernel = definition.KernelSize;
+                var (top, bottom, left, right) = layer.Padding;
                 nn.Module<Tensor, Tensor> conv;
-                if (pooledHere)
+                Tensor weight, bias;
+                if (top == bottom && left == right)
                 {
-                    var pooled = new PooledConv2d(channels, filters, kernel);
-                    TorchDefaultUniform(pooled.Weight, pooled.Bias, channels * kernel * kernel, generator);
-                    conv = pooled;
+                    var plain = nn.Conv2d(channels, definition.Filters, (kernel, kernel), stride: (definition.Strides, definition.Strides),
+                        padding: (top, left));
+                    (conv, weight, bias) = (plain, plain.weight!, plain.bias!);
                 }
                 else
                 {
-                    var plain = nn.Conv2d(channels, filters, kernel);
-                    TorchDefaultUniform(plain.weight!, plain.bias!, channels * kernel * kernel, generator);
-                    conv = plain;
+                    var padded = new PaddedConv2d(channels, definition.Filters, kernel, definition.Strides, (top, bottom, left, right));
+                    (conv, weight, bias) = (padded, padded.Weight, padded.Bias);
                 }
-                rows -= kernel - 1; cols -= kernel - 1;
-                Add("conv2d", "Conv2D", $"(None, {rows}, {cols}, {filters})", conv, (long)channels * kernel * kernel * filters + filters);
-                rows /= 2; cols /= 2;
-                Add("max_pooling2d", "MaxPooling2D", $"(None, {rows}, {cols}, {filters})",
-                    pooledHere ? nn.Sequential(new AppliedMaxPool2x2(), new AppliedRelu())
-                    : relu ? nn.Sequential(new MaxPool2x2(withRelu: true), new AppliedRelu())
-                    : nn.Sequential(new MaxPool2x2(), ActivationModule(spec.Activation)), 0);
-                channels = filters;
+                Initialise(weight, bias, (long)channels * kernel * kernel, (long)definition.Filters * kernel * kernel, definition.Initializer, generator);
+                return new BuiltLayer(layer, conv, activation);
             }
-            Add("flatten", "Flatten", $"(None, {rows * cols * channels})", nn.Flatten(), 0);
-            return rows * cols * channels;
+            case LayerKind.MaxPooling2D:
+                return new BuiltLayer(layer, nn.MaxPool2d(definition.PoolSize, definition.Strides), null);
+            case LayerKind.AveragePooling2D:
+                return new BuiltLayer(layer, nn.AvgPool2d(definition.PoolSize, definition.Strides), null);
+            case LayerKind.Flatten:
+                return new BuiltLayer(layer, nn.Flatten(), null);
+            case LayerKind.Dropout:
+                return new BuiltLayer(layer, new SeededDropout(layer.Name, definition.Rate, generator), null);
+            case LayerKind.BatchNormalization:
+            {
+                // Keras' momentum is how much of the moving statistic stays; PyTorch's how much of the batch's comes in.
+                double momentum = 1 - definition.Momentum;
+                nn.Module<Tensor, Tensor> norm = layer.Input.IsImage
+                    ? nn.BatchNorm2d(layer.Input.Channels, definition.Epsilon, momentum)
+                    : nn.BatchNorm1d(layer.Input.Features, definition.Epsilon, momentum);
+                return new BuiltLayer(layer, norm, null);
+            }
+            case LayerKind.Activation:
+                return new BuiltLayer(layer, definition.Activation is LayerActivation.Linear or LayerActivation.Softmax
+                    ? nn.Identity() : ActivationModule(definition.Activation), null);
+            case LayerKind.Normalization:
+                return new BuiltLayer(layer, new Normalization(layer.Name, definition.Mean, definition.Std), null);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "no module for this kind of layer");
         }
+    }
+
+    private static void Initialise(Tensor weight, Tensor bias, long fanIn, long fanOut, WeightInitializer initializer, Generator generator)
+    {
+        if (initializer == WeightInitializer.TorchDefault)
+        {
+            TorchDefaultUniform(weight, bias, fanIn, generator);
+            return;
+        }
+        GlorotUniform(weight, fanIn, fanOut, generator);
+        using (no_grad()) bias.zero_();
     }
 
     /// <summary>PyTorch's default initialisation of a layer (uniform in ±1/sqrt(fan-in)), drawn from the model's generator.</summary>
@@ -141,6 +134,26 @@ internal static class NetworkBuilder
         using (var values = torch.rand(weight.shape, generator: generator).mul_(2 * limit).sub_(limit)) weight.copy_(values);
         using (var values = torch.rand(bias.shape, generator: generator).mul_(2 * limit).sub_(limit)) bias.copy_(values);
     }
+
+    /// <summary>Keras' default initialiser, drawn from the model's generator so a seed fixes the weights.</summary>
+    private static void GlorotUniform(Tensor weight, long fanIn, long fanOut, Generator generator)
+    {
+        var limit = Math.Sqrt(6.0 / (fanIn + fanOut));
+        using var _ = no_grad();
+        using var values = torch.rand(weight.shape, generator: generator).mul_(2 * limit).sub_(limit);
+        weight.copy_(values);
+    }
+
+    internal static nn.Module<Tensor, Tensor> ActivationModule(LayerActivation activation) => activation switch
+    {
+        LayerActivation.Relu => nn.ReLU(),
+        LayerActivation.Tanh => nn.Tanh(),
+        LayerActivation.Sigmoid => nn.Sigmoid(),
+        LayerActivation.Gelu => nn.GELU(),
+        LayerActivation.Elu => nn.ELU(),
+        LayerActivation.LeakyRelu => nn.LeakyReLU(0.01),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+    };
 
     /// <summary>(x - mean) / std, as one fused multiply-add.</summary>
     internal sealed class Normalization : nn.Module<Tensor, Tensor>
@@ -153,26 +166,6 @@ internal static class NetworkBuilder
         public override Tensor forward(Tensor input) => input.mul(Scale).add_(Shift);
     }
 
-    private static nn.Module<Tensor, Tensor> ActivationModule(Activation activation) => activation switch
-    {
-        Activation.Relu => nn.ReLU(),
-        Activation.Tanh => nn.Tanh(),
-        Activation.Sigmoid => nn.Sigmoid(),
-        Activation.Gelu => nn.GELU(),
-        Activation.Elu => nn.ELU(),
-        Activation.LeakyRelu => nn.LeakyReLU(0.01),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
-    };
-
-    /// <summary>Keras' default initialiser, drawn from the model's generator so a seed fixes the weights.</summary>
-    private static void GlorotUniform(Tensor weight, long fanIn, long fanOut, Generator generator)
-    {
-        var limit = Math.Sqrt(6.0 / (fanIn + fanOut));
-        using var _ = no_grad();
-        using var values = torch.rand(weight.shape, generator: generator).mul_(2 * limit).sub_(limit);
-        weight.copy_(values);
-    }
-
     internal sealed class Reshape : nn.Module<Tensor, Tensor>
     {
         private readonly long[] _shape;
@@ -183,5 +176,36 @@ internal static class NetworkBuilder
         public IReadOnlyList<long> Shape => _shape;
 
         public override Tensor forward(Tensor input) => input.view(new long[] { input.shape[0] }.Concat(_shape).ToArray());
+    }
+}
+
+/// <summary>
+/// A convolution with Keras' "same" padding where it is uneven (the odd row and column go after, as TensorFlow pads):
+/// zero padding, then the convolution. Its parameters are named as Conv2d's.
+/// </summary>
+internal sealed class PaddedConv2d : nn.Module<Tensor, Tensor>
+{
+    public PaddedConv2d(long inChannels, long outChannels, long kernelSize, long stride, (int Top, int Bottom, int Left, int Right) padding)
+        : base("conv2d")
+    {
+        (InChannels, OutChannels, KernelSize, Stride, Pads) = (inChannels, outChannels, kernelSize, stride, padding);
+        Weight = new Parameter(torch.empty(outChannels, inChannels, kernelSize, kernelSize));
+        Bias = new Parameter(torch.empty(outChannels));
+        register_parameter("weight", Weight);
+        register_parameter("bias", Bias);
+    }
+
+    public long InChannels { get; }
+    public long OutChannels { get; }
+    public long KernelSize { get; }
+    public long Stride { get; }
+    public (int Top, int Bottom, int Left, int Right) Pads { get; }
+    public Parameter Weight { get; }
+    public Parameter Bias { get; }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var padded = nn.functional.pad(input, new long[] { Pads.Left, Pads.Right, Pads.Top, Pads.Bottom });
+        return nn.functional.conv2d(padded, Weight, Bias, strides: new[] { Stride, Stride });
     }
 }

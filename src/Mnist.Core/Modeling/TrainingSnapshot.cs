@@ -21,7 +21,7 @@ internal sealed class TrainingSnapshot : IDisposable
         var snapshot = new TrainingSnapshot { HistoryCount = model.EpochsTrained };
         using (no_grad())
         {
-            foreach (var (name, tensor) in model.Network.state_dict())
+            foreach (var (name, tensor) in model.State)
             {
                 var copy = tensor.detach().clone();
                 copy.DetachFromDisposeScope();
@@ -33,8 +33,7 @@ internal sealed class TrainingSnapshot : IDisposable
             model.WriteOptimizerState(buffer);
             snapshot._optimizerState = buffer.ToArray();
         }
-        using (var state = model.Generator.get_state())
-            snapshot._generatorState = state.data<byte>().ToArray();
+        snapshot._generatorState = model.GeneratorState;
         return snapshot;
     }
 
@@ -43,7 +42,7 @@ internal sealed class TrainingSnapshot : IDisposable
     {
         using (no_grad())
         {
-            foreach (var (name, tensor) in model.Network.state_dict()) tensor.copy_(_weights[name]);
+            foreach (var (name, tensor) in model.State) tensor.copy_(_weights[name]);
         }
     }
 
@@ -51,8 +50,7 @@ internal sealed class TrainingSnapshot : IDisposable
     {
         RestoreWeightsInto(model);
         if (_optimizerState is not null) model.ReadOptimizerState(new MemoryStream(_optimizerState));
-        using var state = torch.tensor(_generatorState, ScalarType.Byte);
-        model.Generator.set_state(state);
+        model.RestoreGenerator(_generatorState);
     }
 
     public void Dispose()

@@ -5,8 +5,15 @@ namespace Mnist.Core.Persistence;
 /// <summary>Writes a file by writing a temporary file beside it and moving that into place.</summary>
 public static class AtomicFile
 {
-    /// <summary>Temporary files end in this, after the target's name and the writing process's id: '.name.PID.GUID.mnist-tmp'.</summary>
+    /// <summary>Temporary files end in this, after the target's name and the writing process's id: '.name.PID.RANDOM.mnist-tmp'.</summary>
     public const string TemporarySuffix = ".mnist-tmp";
+
+    /// <summary>
+    /// What a temporary name adds to the target's: '.', '.PID' (up to 10 digits), '.' and 12 random hex digits, the
+    /// suffix. A target name longer than the platform's limit less this is shortened in its temporary name (never in
+    /// the target), so every name the file system accepts can be written.
+    /// </summary>
+    private const int TemporaryOverhead = 1 + 11 + 13 + 10;
 
     /// <summary>
     /// Runs <paramref name="write"/> against a temporary file in the target's folder, flushes it to disk, then moves
@@ -61,6 +68,7 @@ public static class AtomicFile
     /// </summary>
     public static string CheckTarget(string path, bool overwrite)
     {
+        PathChecks.Validate(path);
         var full = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.EndsInDirectorySeparator(path) || System.IO.Path.EndsInDirectorySeparator(full))
             throw new MnistException("PathIsFolder", MnistErrorKind.InvalidArgument, $"'{path}' names a folder; give a file name.", path);
@@ -93,15 +101,18 @@ public static class AtomicFile
     {
         var full = System.IO.Path.GetFullPath(target);
         return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!,
-            $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TemporarySuffix}");
+            $".{Stem(System.IO.Path.GetFileName(full))}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..12]}{TemporarySuffix}");
     }
+
+    /// <summary>The part of a target's name its temporary files carry: all of it, unless that would make them too long.</summary>
+    private static string Stem(string name) => PathChecks.Truncate(name, PathChecks.MaxNameLength - TemporaryOverhead);
 
     /// <summary>Temporary files of this target whose writer (by the process id in their name) is no longer running.</summary>
     public static void RemoveStaleTemporaries(string target)
     {
         var full = System.IO.Path.GetFullPath(target);
         var folder = System.IO.Path.GetDirectoryName(full)!;
-        var name = System.IO.Path.GetFileName(full);
+        var name = Stem(System.IO.Path.GetFileName(full));
         if (!Directory.Exists(folder)) return;
         string[] candidates;
         try
@@ -153,11 +164,11 @@ public static class AtomicFile
     }
 
     private static MnistException Exists(string full, string path) =>
-        new("FileExists", MnistErrorKind.AlreadyExists, $"'{full}' already exists; use -Force to overwrite it.", path);
+        new("FileExists", MnistErrorKind.AlreadyExists, $"'{full}' already exists and is not overwritten unless that is asked for.", path);
 
     private static MnistException NotAFile(string full, string path) =>
         new("TargetNotAFile", MnistErrorKind.InvalidArgument,
-            $"'{full}' is not a regular file (a device, FIFO or socket); it is never replaced, even with -Force.", path);
+            $"'{full}' is not a regular file (a device, FIFO or socket); it is never replaced, even when overwriting is asked for.", path);
 
     private static MnistException NotWritable(string folder, string path, Exception? inner) =>
         new("FolderNotWritable", MnistErrorKind.PermissionDenied, $"Folder '{folder}' cannot be written to.", path, inner);

@@ -12,9 +12,10 @@ internal enum FileKind { Missing, Regular, Directory, Other }
 /// </summary>
 internal static partial class FileSystemNative
 {
-    public static FileKind KindOf(string path)
+    /// <summary>What <paramref name="path"/> is; with <paramref name="followLinks"/>, what a final symbolic link points to.</summary>
+    public static FileKind KindOf(string path, bool followLinks = false)
     {
-        if (OperatingSystem.IsLinux() && TryStatxMode(path, out var mode, out bool missing))
+        if (OperatingSystem.IsLinux() && TryStatxMode(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, out var mode, out bool missing))
         {
             if (missing) return FileKind.Missing;
             return (mode & 0xF000) switch
@@ -26,7 +27,31 @@ internal static partial class FileSystemNative
             };
         }
         if (Directory.Exists(path)) return FileKind.Directory;
-        return File.Exists(path) ? FileKind.Regular : FileKind.Missing;
+        if (!File.Exists(path)) return FileKind.Missing;
+        if (!OperatingSystem.IsWindows())
+        {
+            // .NET reports FIFOs, devices and sockets as files; its link target and attributes do not say which.
+            // On macOS, stat(2)'s st_mode is the 16-bit field after st_dev (a 32-bit dev_t).
+            if (TryStatMode(path, out var statMode)) return (statMode & 0xF000) switch { 0x8000 => FileKind.Regular, 0x4000 => FileKind.Directory, _ => FileKind.Other };
+        }
+        return FileKind.Regular;
+    }
+
+    /// <summary>What an open descriptor is (Linux only; elsewhere Regular): read from the descriptor, so it cannot be swapped.</summary>
+    public static FileKind KindOf(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        if (!OperatingSystem.IsLinux()) return FileKind.Regular;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (!TryStatxMode((int)handle.DangerousGetHandle(), "", AtEmptyPath, out var mode, out _)) return FileKind.Regular;
+            return (mode & 0xF000) switch { 0x8000 => FileKind.Regular, 0x4000 => FileKind.Directory, _ => FileKind.Other };
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
     }
 
     /// <summary>
@@ -68,14 +93,68 @@ internal static partial class FileSystemNative
         catch (IOException) when (File.Exists(target) || Directory.Exists(target)) { return false; }
     }
 
-    private static unsafe bool TryStatxMode(string path, out int mode, out bool missing)
+    /// <summary>The device and inode of a path and of an open descriptor (Linux only; null elsewhere): whether they are one file.</summary>
+    public static unsafe (ulong Device, ulong Inode)? Identity(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var buffer = stackalloc byte[256];
+        try
+        {
+            if (statx(AtFdCwd, path, 0, StatxIno, buffer) != 0) return null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+        return ((ulong)*(uint*)(buffer + 136) << 32 | *(uint*)(buffer + 140), *(ulong*)(buffer + 32));
+    }
+
+    public static unsafe (ulong Device, ulong Inode)? Identity(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var buffer = stackalloc byte[256];
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (statx((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxIno, buffer) != 0) return null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+        return ((ulong)*(uint*)(buffer + 136) << 32 | *(uint*)(buffer + 140), *(ulong*)(buffer + 32));
+    }
+
+    private static unsafe bool TryStatMode(string path, out int mode)
+    {
+        mode = 0;
+        if (!OperatingSystem.IsMacOS()) return false;
+        var buffer = stackalloc byte[512];
+        try
+        {
+            if (stat(path, buffer) != 0) return false;
+            mode = *(ushort*)(buffer + 4);
+            return true;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static unsafe bool TryStatxMode(int dirfd, string path, int flags, out int mode, out bool missing)
     {
         mode = 0;
         missing = false;
         var buffer = stackalloc byte[256];
         try
         {
-            if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) == 0)
+            if (statx(dirfd, path, flags, StatxType, buffer) == 0)
             {
                 mode = *(ushort*)(buffer + 28);
                 return true;
@@ -96,12 +175,16 @@ internal static partial class FileSystemNative
 
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxType = 0x1;
+    private const int AtEmptyPath = 0x1000;
+    private const uint StatxType = 0x1, StatxIno = 0x100;
     private const uint RenameNoReplace = 0x1;
     private const int ENOENT = 2, EEXIST = 17, ENOTDIR = 20, EINVAL = 22, ENOSYS = 38;
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int stat(string path, byte* buffer);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);

@@ -47,7 +47,7 @@ public static class ModelFile
         using (var buffer = new MemoryStream())
         {
             using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-                model.Network.save(writer);
+                model.WriteWeights(writer);
             weights = buffer.ToArray();
         }
         var metadata = ModelMetadata.From(model, Data.MnistFiles.Sha256Hex(weights));
@@ -62,8 +62,17 @@ public static class ModelFile
             model.WriteOptimizerState(entry);
         }
         using (var entry = zip.CreateEntry(GeneratorEntry, CompressionLevel.Fastest).Open())
-        using (var state = model.Generator.get_state())
-            entry.Write(state.data<byte>().ToArray());
+            entry.Write(model.GeneratorState);
+    }
+
+    /// <summary>The module's own format, recognised by a zip holding model.json.</summary>
+    internal sealed class FileFormat : ModelFileFormat
+    {
+        public override ModelFormat Format => ModelFormat.Mnist;
+        public override IReadOnlyList<string> Extensions { get; } = new[] { ".model" };
+        public override bool Recognises(FileHead head) => head.ZipEntries.Contains(MetadataEntry);
+        public override void Save(MnistModel model, string path, bool overwrite) => ModelFile.Save(model, path, overwrite);
+        public override MnistModel Load(string full, string path) => ModelFile.Load(path);
     }
 
     public static MnistModel Load(string path)
@@ -75,28 +84,28 @@ public static class ModelFile
             throw new MnistException("ModelFileNotFound", MnistErrorKind.NotFound, $"Model file '{full}' does not exist.", path);
         try
         {
-            using var zip = ZipFile.OpenRead(full);
+            using var zip = new ZipArchive(InputFile.OpenRead(full));
             var metadata = ReadMetadata(zip, full, path);
             long parameters = metadata.Spec.CountParameters() ?? InputLimits.MaxModelParameters;
             var weights = ReadEntry(zip, WeightsEntry, full, path, parameters * 4 + InputLimits.StateOverheadBytes);
             if (Data.MnistFiles.Sha256Hex(weights) != metadata.WeightsSha256)
                 throw Corrupt(full, path, "its weights do not match the SHA-256 recorded in it");
-            var model = CreateModel(metadata, full, path);
-            try
-            {
-                TrainingStateCheck.CheckWeights(weights, model);
-                using var reader = new BinaryReader(new MemoryStream(weights));
-                model.Network.load(reader, strict: true);
-            }
-            catch (Exception e) when (e is not MnistException)
-            {
-                model.Dispose();
-                throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
-                    $"'{full}': its weights do not fit the architecture it describes ({metadata.Spec.Architecture}): {e.Message}", path, e);
-            }
-            RestoreTrainingState(model, zip, full, path, parameters);
-            model.SetFilePath(full);
-            return model;
+            return ModelFileFormat.Assemble(metadata, full,
+                (why, e) => Corrupt(full, path, $"model.json describes an impossible model ({why})", e), model =>
+                {
+                    try
+                    {
+                        TrainingStateCheck.CheckWeights(weights, model);
+                        using var reader = new BinaryReader(new MemoryStream(weights));
+                        model.ReadWeights(reader);
+                    }
+                    catch (Exception e) when (e is not MnistException)
+                    {
+                        throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
+                            $"'{full}': its weights do not fit the architecture it describes ({metadata.Spec.Architecture}): {e.Message}", path, e);
+                    }
+                    RestoreTrainingState(model, zip, full, path, parameters);
+                });
         }
         catch (InvalidDataException e)
         {
@@ -109,18 +118,6 @@ public static class ModelFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new MnistException("ModelFileUnreadable", MnistErrorKind.ResourceUnavailable, $"'{full}' cannot be read: {e.Message}", path, e);
-        }
-    }
-
-    private static MnistModel CreateModel(ModelMetadata metadata, string full, string path)
-    {
-        try
-        {
-            return metadata.CreateModel();
-        }
-        catch (MnistException e) when (e.ErrorId is "InvalidModelSpec" or "InvalidClassNames")
-        {
-            throw Corrupt(full, path, $"model.json describes an impossible model ({e.Message})", e);
         }
     }
 
@@ -139,19 +136,12 @@ public static class ModelFile
             {
                 var state = ReadEntry(zip, GeneratorEntry, full, path, InputLimits.MaxGeneratorStateBytes);
                 TrainingStateCheck.CheckGenerator(state);
-                using var tensor = TorchSharp.torch.tensor(state, TorchSharp.torch.ScalarType.Byte);
-                model.Generator.set_state(tensor);
+                model.RestoreGenerator(state);
             }
         }
         catch (Exception e) when (e is not MnistException)
         {
-            model.Dispose();
             throw Corrupt(full, path, $"its training state cannot be restored ({e.Message})", e);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
         }
     }
 

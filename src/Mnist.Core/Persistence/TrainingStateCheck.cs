@@ -16,7 +16,7 @@ internal static class TrainingStateCheck
     public static void CheckWeights(byte[] weights, MnistModel model)
     {
         var reader = new StateReader(weights, "weights.bin");
-        var expected = model.Network.state_dict();
+        var expected = model.State;
         long count = reader.ReadLeb128();
         if (count != expected.Count) throw reader.Fail($"it holds {count} tensors, the architecture has {expected.Count}");
         var seen = new HashSet<string>();

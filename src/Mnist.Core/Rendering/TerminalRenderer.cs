@@ -26,7 +26,7 @@ public static class TerminalRenderer
             int height = drawn.Max(d => d.Lines.Count);
             for (int line = 0; line < height; line++)
                 lines.Add(Join(drawn.Select(d => line < d.Lines.Count ? d.Lines[line] : new string(' ', d.Width))));
-            var titles = row.Zip(drawn, (tile, d) => TitleLines.Wrap(tile.Title, d.Width, text => text.Length)).ToArray();
+            var titles = row.Zip(drawn, (tile, d) => TitleLines.Wrap(SafeText.Of(tile.Title), d.Width, text => text.Length)).ToArray();
             int titleHeight = titles.Max(t => t.Count);
             for (int line = 0; line < titleHeight; line++)
                 lines.Add(Join(row.Select((tile, i) => Title(tile, line < titles[i].Count ? titles[i][line] : "", drawn[i].Width, style))));
@@ -81,6 +81,7 @@ public static class TerminalRenderer
             .Select(r => string.Concat(Enumerable.Range(0, tile.Columns).Select(c => $"{tile[r, c],4}")))
             .ToArray();
 
+    // Titles carry class names from files: SafeText keeps control characters from the terminal.
     private static string Title(ImageTile tile, string title, int width, TerminalStyle style)
     {
         int left = (width - title.Length) / 2;

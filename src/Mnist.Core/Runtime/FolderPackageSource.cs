@@ -16,7 +16,7 @@ public sealed class FolderPackageSource : IPackageSource
     {
         var path = Locate(package) ?? throw new MnistException("RuntimePackageNotFound", MnistErrorKind.NotFound,
             $"The folder '{_folder}' has no {package.FileName} (nor {package.Id}/{package.Version}/{package.FileName}).", _folder);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var stream = Persistence.InputFile.OpenRead(path);
         return new PackageStream(stream, stream.Length);
     }
 

@@ -31,12 +31,14 @@ public sealed class MnistEnvironment
     public bool ChartFonts { get; init; }
     public required IReadOnlyList<string> Problems { get; init; }
 
-    public static MnistEnvironment Probe(string moduleVersion, string powerShellVersion, string dataCache)
+    /// <param name="baseFolder">What a relative $env:MNIST_RUNTIME_HOME is relative to (the cmdlet gives PowerShell's current location).</param>
+    public static MnistEnvironment Probe(string moduleVersion, string powerShellVersion, string dataCache, string? baseFolder = null)
     {
         var problems = new List<string>();
         var rid = RuntimePlatform.Current;
         var pins = RuntimePins.Current;
-        var folder = rid is null ? null : RuntimeLocation.FolderFor(rid);
+        var home = RuntimeLocation.HomeFrom(baseFolder ?? Environment.CurrentDirectory);
+        var folder = rid is null ? null : RuntimeLocation.FolderFor(rid, home);
         var installed = folder is not null && RuntimeLocation.IsInstalled(folder);
         bool loads = false;
         string? error = null;
@@ -47,7 +49,7 @@ public sealed class MnistEnvironment
         {
             try
             {
-                TorchRuntime.EnsureLoaded();
+                TorchRuntime.EnsureLoaded(baseFolder);
                 threads = torch.get_num_threads();
                 loads = true;
             }
@@ -69,7 +71,7 @@ public sealed class MnistEnvironment
             OperatingSystem = RuntimePlatform.Describe(),
             PowerShellVersion = powerShellVersion,
             DotNetVersion = RuntimeInformation.FrameworkDescription,
-            RuntimeHome = RuntimeLocation.Home,
+            RuntimeHome = home,
             RuntimePath = folder,
             RuntimeVersion = $"TorchSharp {pins.TorchSharpVersion}, libtorch {pins.LibTorchVersion}",
             RuntimeInstalled = installed,

@@ -11,7 +11,12 @@ public static class NativeResolver
 
     private static readonly char[] PathCharacters = { '/', '\\', ':' };
 
-    public static string? Resolve(string name) => Resolve(name, RuntimePlatform.Current, TorchRuntime.Folder, Deps);
+    /// <remarks>
+    /// Only a libtorch name asks where the runtime is: that reads $env:MNIST_RUNTIME_HOME, and checking it must not
+    /// itself need a native library by name (libc for stat), which would come back here without end.
+    /// </remarks>
+    public static string? Resolve(string name) =>
+        Resolve(name, RuntimePlatform.Current, NativeLibraryNames.IsTorch(name) ? TorchRuntime.Folder : null, Deps);
 
     public static string? Resolve(string name, string? rid, string? runtimeFolder, string modulePackagesFolder)
     {

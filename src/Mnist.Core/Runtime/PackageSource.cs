@@ -23,14 +23,17 @@ public static class PackageSources
     /// <summary>A feed URL (http or https) or a folder; a folder may be flat or laid out as &lt;id&gt;/&lt;version&gt;/ like the NuGet cache.</summary>
     public static IPackageSource From(string source, HttpClient? http = null)
     {
-        if (Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        if (Uri.TryCreate(source, UriKind.Absolute, out var uri) && Web.WebAddress.IsWeb(uri))
             return new NuGetFeedSource(uri, http ?? SharedHttp.Value);
         if (uri is { IsFile: true }) source = uri.LocalPath;
+        var shown = Web.WebAddress.Shown(source);
+        if (Persistence.PathChecks.Problem(source) is { } problem)
+            throw new MnistException("RuntimeSourceNotFound", MnistErrorKind.InvalidArgument, $"The package source '{Persistence.PathChecks.Shown(shown)}' {problem}.", shown);
         if (!Directory.Exists(source))
             throw new MnistException("RuntimeSourceNotFound", MnistErrorKind.NotFound,
-                $"The package source '{source}' is neither an http(s) NuGet v3 feed nor an existing folder of .nupkg files.", source);
+                $"The package source '{shown}' is neither an http(s) NuGet v3 feed nor an existing folder of .nupkg files.", shown);
         return new FolderPackageSource(Path.GetFullPath(source));
     }
 
-    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient { Timeout = TimeSpan.FromMinutes(30) });
+    private static readonly Lazy<HttpClient> SharedHttp = new(Web.WebFetch.CreateClient);
 }

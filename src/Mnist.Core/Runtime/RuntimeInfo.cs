@@ -37,7 +37,8 @@ public sealed class RuntimeInfo
             LibTorchVersion = pins.LibTorchVersion,
             IsInstalled = record is not null,
             WasPresent = wasPresent,
-            Source = record?.Source,
+            // A record written before credentials were hidden may hold some: never shown.
+            Source = record?.Source is { } source ? Web.WebAddress.Shown(source) : null,
             InstalledAt = record?.InstalledAt,
             FileCount = files.Length,
             SizeBytes = files.Sum(f => f.Length),

@@ -36,8 +36,35 @@ public sealed class RuntimeInstaller
         var packages = _pins.PackagesFor(rid);
         var parent = Path.Combine(_home, _pins.Label);
         var target = Path.Combine(parent, rid);
+        // A failed or cancelled install leaves nothing: no lock file, and no (versioned) folder this call created, if empty.
+        var created = FoldersToCreate(Path.GetFullPath(parent));
         Directory.CreateDirectory(parent);
-        using var installLock = AcquireLock(Path.Combine(parent, $".install-{rid}.lock"), progress, cancellation);
+        var lockPath = Path.Combine(parent, $".install-{rid}.lock");
+        bool done = false;
+        try
+        {
+            using var installLock = AcquireLock(lockPath, progress, cancellation);
+            try
+            {
+                var info = InstallLocked(rid, force, packages, parent, target, progress, cancellation);
+                done = true;
+                return info;
+            }
+            finally
+            {
+                // Removed while still held; a waiting install then finds its open file unlinked and opens the path anew (see AcquireLock).
+                ReleaseLockFile(lockPath);
+            }
+        }
+        finally
+        {
+            if (!done) RemoveIfEmpty(created);
+        }
+    }
+
+    private RuntimeInfo InstallLocked(string rid, bool force, IReadOnlyList<RuntimePackage> packages, string parent, string target,
+        IProgress<RuntimeInstallProgress>? progress, CancellationToken cancellation)
+    {
         RemoveLeftovers(parent, rid);
         if (!force && RuntimeLocation.IsInstalled(target))
         {
@@ -167,6 +194,42 @@ public sealed class RuntimeInstaller
         return !NotNeeded.Any(part => file.Contains(part, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>The folders of <paramref name="folder"/>'s path that do not exist yet, innermost first.</summary>
+    private static List<string> FoldersToCreate(string folder)
+    {
+        var missing = new List<string>();
+        for (var current = folder; !string.IsNullOrEmpty(current) && !Directory.Exists(current); current = Path.GetDirectoryName(current))
+            missing.Add(current);
+        return missing;
+    }
+
+    private static void RemoveIfEmpty(IEnumerable<string> folders)
+    {
+        foreach (var folder in folders)
+        {
+            try
+            {
+                if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static void ReleaseLockFile(string path)
+    {
+        // Where the lock cannot be checked against the path (see AcquireLock), the file stays: removing it could let two installs hold two files.
+        if (Persistence.FileSystemNative.Identity(path) is null) return;
+        try { File.Delete(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// An exclusive lock on <paramref name="path"/>; the holder removes the file when it is done. A lock taken on a
+    /// file that was meanwhile removed (its holder finished) is worth nothing, so after locking, the open file must
+    /// still be the one at the path (same device and inode), else it is opened again.
+    /// </summary>
     private static FileStream AcquireLock(string path, IProgress<RuntimeInstallProgress>? progress, CancellationToken cancellation)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -174,7 +237,11 @@ public sealed class RuntimeInstaller
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var held = Persistence.FileSystemNative.Identity(stream.SafeFileHandle);
+                if (held is null || held == Persistence.FileSystemNative.Identity(path)) return stream;
+                stream.Dispose();
+                continue;
             }
             catch (IOException) when (waited.Elapsed < LockTimeout)
             {

@@ -16,14 +16,11 @@ public static class RuntimeLocation
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
         "Mnist", "runtime");
 
-    public static string Home
-    {
-        get
-        {
-            var given = Environment.GetEnvironmentVariable(HomeVariable);
-            return string.IsNullOrWhiteSpace(given) ? DefaultHome : Path.GetFullPath(given);
-        }
-    }
+    /// <summary>The home, a relative $env:MNIST_RUNTIME_HOME taken from the process's current folder.</summary>
+    public static string Home => HomeFrom(Environment.CurrentDirectory);
+
+    /// <summary>The home: $env:MNIST_RUNTIME_HOME (checked; relative to <paramref name="baseFolder"/>, the cmdlets' current location) or the per-user default.</summary>
+    public static string HomeFrom(string baseFolder) => EnvironmentSettings.Folder(HomeVariable, baseFolder) ?? DefaultHome;
 
     public static string FolderFor(string rid, string? home = null) => Path.Combine(home ?? Home, RuntimePins.Current.Label, rid);
 

@@ -17,16 +17,17 @@ public static class TorchRuntime
     public static string? LoadedFrom => _loadedFrom;
 
     /// <summary>The runtime folder for this platform, or null when the platform has none.</summary>
-    public static string? Folder => RuntimePlatform.Current is string rid ? RuntimeLocation.FolderFor(rid) : null;
+    public static string? Folder => _loadedFrom ?? (RuntimePlatform.Current is string rid ? RuntimeLocation.FolderFor(rid) : null);
 
-    public static void EnsureLoaded()
+    /// <param name="baseFolder">What a relative $env:MNIST_RUNTIME_HOME is relative to (the cmdlets give PowerShell's current location).</param>
+    public static void EnsureLoaded(string? baseFolder = null)
     {
         if (_loadedFrom is not null) return;
         lock (Gate)
         {
             if (_loadedFrom is not null) return;
             var rid = RuntimePlatform.RequireCurrent();
-            var folder = RuntimeLocation.FolderFor(rid);
+            var folder = RuntimeLocation.FolderFor(rid, RuntimeLocation.HomeFrom(baseFolder ?? Environment.CurrentDirectory));
             if (!RuntimeLocation.IsInstalled(folder)) throw NotInstalled(folder);
             if (RuntimePlatform.IsWindows(rid) && VisualCppRuntimeMissing(dll => NativeLibrary.TryLoad(dll, out _)) is { } missing) throw missing;
             foreach (var name in LoadOrder(rid)) Load(folder, name, rid);

@@ -29,11 +29,12 @@ public static class Trainer
     {
         options.Validate();
         var data = train.Data ?? throw new MnistException("InvalidDataArgument", MnistErrorKind.InvalidArgument,
-            $"The {train.Name} split does not belong to a dataset; load data with Import-MnistData.", train.Name);
+            $"The {train.Name} split does not belong to a dataset; load the data as a dataset first.", train.Name);
         model.CheckData(data.Name, train.Rows, train.Columns, train.ClassNames, data.Name, forTraining: true);
 
-        int trainCount = (int)(train.Count * (1 - options.ValidationSplit));
-        int validationCount = train.Count - trainCount;
+        using var rows = ValidationRows.Of(train, options.ValidationSplit);
+        int trainCount = rows.TrainCount;
+        int validationCount = rows.ValidationCount;
         if (trainCount < 1 || (options.ValidationSplit > 0 && validationCount < 1))
             throw new MnistException("InvalidTrainingOption", MnistErrorKind.InvalidArgument,
                 $"ValidationSplit {options.ValidationSplit} leaves {trainCount} training and {validationCount} validation images of {train.Count}.",
@@ -75,7 +76,7 @@ public static class Trainer
                 {
                     model.Network.train();
                     step.Reset();
-                    using var order = options.Shuffle ? randperm(trainCount, generator: model.Generator) : arange(trainCount);
+                    using var order = rows.ToSplitRows(options.Shuffle ? randperm(trainCount, generator: model.Generator) : arange(trainCount));
                     for (int b = 0; b < batches; b++)
                     {
                         cancel.ThrowIfCancellationRequested();
@@ -93,7 +94,7 @@ public static class Trainer
                         break;
                     }
 
-                    var record = Validate(model, features, labels, trainCount, validationCount, cancel) with
+                    var record = Validate(model, features, labels, rows, cancel) with
                     {
                         Epoch = epoch,
                         Loss = step.MeanLoss,
@@ -128,12 +129,12 @@ public static class Trainer
         return new TrainingResult { Epochs = records, StopReason = context.StopReason, AbandonedAt = abandoned };
     }
 
-    private static EpochRecord Validate(MnistModel model, Tensor features, Tensor labels, int trainCount, int validationCount,
-        CancellationToken cancel)
+    private static EpochRecord Validate(MnistModel model, Tensor features, Tensor labels, ValidationRows rows, CancellationToken cancel)
     {
+        int validationCount = rows.ValidationCount;
         if (validationCount == 0) return new EpochRecord();
-        using var validationFeatures = features.narrow(0, trainCount, validationCount);
-        using var validationLabels = labels.narrow(0, trainCount, validationCount);
+        using var validationFeatures = rows.Validation(features);
+        using var validationLabels = rows.Validation(labels);
         int classes = model.Spec.Classes;
         var (sum, pairs) = Evaluator.Accumulate(model, validationFeatures, validationLabels, classes, null, cancel);
         return new EpochRecord

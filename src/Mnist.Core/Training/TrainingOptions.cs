@@ -32,6 +32,9 @@ public sealed record TrainingOptions
     /// <summary>Where to save the best model (by the monitored metric) after each epoch that improves on it.</summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>Let the checkpoint replace a file that is not an earlier checkpoint (-Force).</summary>
+    public bool CheckpointForce { get; init; }
+
     /// <summary>End the training on time: between epochs when the next would not fit, else by undoing the unfinished epoch.</summary>
     public TimeSpan? MaxDuration { get; init; }
 
@@ -100,7 +103,7 @@ public sealed record TrainingOptions
         yield return new HistoryRecorder();
         yield return new LearningRateScheduler();
         if (MaxDuration is TimeSpan limit) yield return new TimeLimit(limit);
-        if (CheckpointPath is not null) yield return new ModelCheckpoint(CheckpointPath, Monitor);
+        if (CheckpointPath is not null) yield return new ModelCheckpoint(CheckpointPath, Monitor, CheckpointForce);
         if (Patience is int patience) yield return new EarlyStopping(Monitor, patience, MinDelta, RestoreBestWeights);
         if (ReduceLROnPlateau is { } plateau)
             yield return new Callbacks.ReduceLROnPlateau(Monitor, plateau.Factor, plateau.Patience, plateau.MinLearningRate, MinDelta);

@@ -1,5 +1,6 @@
+using Mnist.Core.FastPaths;
 using Mnist.Core.Modeling;
-using Mnist.Core.Training.Fused;
+
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -16,6 +16,7 @@ public sealed class GetMnistEnvironmentCommand : MnistCmdlet
         WriteObject(MnistEnvironment.Probe(
             module?.Version?.ToString() ?? typeof(GetMnistEnvironmentCommand).Assembly.GetName().Version?.ToString() ?? "?",
             versions?["PSVersion"]?.ToString() ?? "?",
-            DataCache.Root(this)));
+            DataCache.Root(this),
+            DataCache.CurrentFolder(this)));
     }
 }

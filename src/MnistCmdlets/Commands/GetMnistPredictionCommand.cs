@@ -3,6 +3,7 @@ using Mnist.Cmdlets.Infrastructure;
 using Mnist.Core;
 using Mnist.Core.Data;
 using Mnist.Core.Evaluation;
+using Mnist.Core.Imaging;
 using Mnist.Core.Modeling;
 
 namespace Mnist.Cmdlets.Commands;
@@ -53,22 +54,19 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
     {
         if (ParameterSetName is "Path" or "LiteralPath")
         {
+            _pictures ??= new PictureReadAhead(Cancellation);
             var files = PathResolution.Inputs(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath",
-                path => new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"No file matches '{path}'.", path), WriteMnistError);
+                path => new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"No file matches '{path}'.", path),
+                problem => { WritePictures(all: true); WriteMnistError(problem); });
             foreach (var file in files)
             {
                 Cancellation.ThrowIfCancellationRequested();
-                try
-                {
-                    WriteObject(Predictor.PredictFile(Model, file));
-                }
-                catch (MnistException e)
-                {
-                    WriteMnistError(e);
-                }
+                _pictures.Add(file, Model);
+                WritePictures(all: false);
             }
             return;
         }
+        WritePictures(all: true);
         if (ParameterSetName == "Pixels")
         {
             foreach (var image in Pixels)
@@ -93,5 +91,32 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
         var split = DataArgument.Resolve(Data, Split, Model, DataCache.Root(this));
         foreach (var prediction in Predictor.PredictSplit(Model, split, Index, Cancellation))
             WriteObject(prediction);
+    }
+
+    /// <summary>Files are prepared on every core a window ahead (from one call's list and from the pipeline alike) and written in input order.</summary>
+    private PictureReadAhead? _pictures;
+
+    protected override void EndOfInput() => WritePictures(all: true);
+
+    /// <summary>Writes the oldest prepared pictures' predictions (or their errors) until the window has room, or all of them.</summary>
+    private void WritePictures(bool all)
+    {
+        while (_pictures is { Count: > 0 } && (all || _pictures.IsFull))
+        {
+            var picture = _pictures.TakeOldest();
+            if (picture.Error is not null)
+            {
+                WriteMnistError(picture.Error);
+                continue;
+            }
+            try
+            {
+                WriteObject(Predictor.PredictPrepared((MnistModel)picture.Tag!, picture.Path, picture.Pixels!));
+            }
+            catch (MnistException e)
+            {
+                WriteMnistError(e);
+            }
+        }
     }
 }

@@ -128,7 +128,7 @@ public sealed class ImportMnistDataCommand : MnistCmdlet
         else
         {
             var mirrors = dataset.ConfiguredMirrors(Environment.GetEnvironmentVariable(MnistFiles.MirrorsVariable));
-            WriteVerbose($"The cache '{folder}' lacks some {dataset.Name} files; downloading them from {string.Join(", ", mirrors)}.");
+            WriteVerbose($"The cache '{folder}' lacks some {dataset.Name} files; downloading them from {string.Join(", ", mirrors.Select(Mnist.Core.Web.WebAddress.Shown))}.");
             var progress = ThrottledProgress<DownloadProgress>(
                 p => p.TotalBytes is long total && p.BytesReceived >= total,
                 p => new ProgressRecord(1, $"Downloading {dataset.Name} {p.File}.gz",

@@ -26,7 +26,7 @@ public sealed class InstallMnistRuntimeCommand : MnistCmdlet
     protected override void ProcessOne()
     {
         var rid = Platform ?? RuntimePlatform.RequireCurrent();
-        var home = RuntimeLocation.Home;
+        var home = RuntimeLocation.HomeFrom(DataCache.CurrentFolder(this));
         var target = RuntimeLocation.FolderFor(rid, home);
         var source = IsUrl(Source) ? Source : ResolvePath(Source);
         var packages = PackageSources.From(source);
@@ -37,7 +37,7 @@ public sealed class InstallMnistRuntimeCommand : MnistCmdlet
             return;
         }
         var pins = RuntimePins.Current;
-        if (!ShouldProcess(target, $"Install TorchSharp {pins.TorchSharpVersion} and libtorch {pins.LibTorchVersion} for {rid} from '{source}'")) return;
+        if (!ShouldProcess(target, $"Install TorchSharp {pins.TorchSharpVersion} and libtorch {pins.LibTorchVersion} for {rid} from '{packages.Name}'")) return;
 
         var installer = new RuntimeInstaller(packages, home, pins);
         var progress = ThrottledProgress<RuntimeInstallProgress>(p => p.IsFinal, p => new ProgressRecord(3, "Installing the Mnist runtime", p.Status)
@@ -52,5 +52,6 @@ public sealed class InstallMnistRuntimeCommand : MnistCmdlet
         WriteObject(info);
     }
 
-    private static bool IsUrl(string value) => value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+    /// <summary>An address with a scheme (http, https, file, or one the source refuses by name) rather than a PowerShell path.</summary>
+    private static bool IsUrl(string value) => value.Contains("://", StringComparison.Ordinal);
 }

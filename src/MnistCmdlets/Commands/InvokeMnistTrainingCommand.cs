@@ -60,6 +60,13 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateNotNullOrEmpty]
     public string? CheckpointPath { get; set; }
 
+    /// <summary>
+    /// Lets -CheckpointPath replace a file that is not an earlier checkpoint (without it, only a model file of the same
+    /// format is replaced), and starts an existing -LogPath file afresh (without it, a resumed run appends to it).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>End the training in time, with the model as after its last completed epoch.</summary>
     [Parameter]
     public TimeSpan? MaxDuration { get; set; }
@@ -106,9 +113,6 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateNotNullOrEmpty]
     public string? LogPath { get; set; }
 
-    /// <summary>Start the -LogPath file afresh when it exists (a resumed run appends to it without -Force).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
 
     /// <summary>End with an error when an epoch's loss is not finite, keeping the last finite epoch. On unless -TerminateOnNaN:$false.</summary>
     [Parameter]
@@ -169,6 +173,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
             Monitor = Monitor.Equals("val_accuracy", StringComparison.OrdinalIgnoreCase) ? MonitorMetric.ValAccuracy : MonitorMetric.ValLoss,
             MinDelta = MinDelta,
             CheckpointPath = checkpoint,
+            CheckpointForce = Force,
             MaxDuration = MaxDuration,
             Augmentation = augmentation,
             // -Augment:$false turns off even a model's default augmentation (the CNN's); unbound follows the model.

@@ -1,29 +1,46 @@
+using System.Collections;
 using System.Management.Automation;
 using Mnist.Cmdlets.Infrastructure;
+using Mnist.Core;
 using Mnist.Core.Data;
 using Mnist.Core.Modeling;
+using Mnist.Core.Modeling.Layers;
 
 namespace Mnist.Cmdlets.Commands;
 
-/// <summary>Builds and compiles a model: by default the notebook's Dense(512)-ReLU-Dropout(0.2)-Dense(10)-softmax with Adam.</summary>
-[Cmdlet(VerbsCommon.New, "MnistModel")]
+/// <summary>
+/// Builds and compiles a model: by default the notebook's Dense(512)-ReLU-Dropout(0.2)-Dense(10)-softmax with Adam;
+/// an -Architecture preset; or any network given layer by layer in Keras' words (-Layers).
+/// </summary>
+[Cmdlet(VerbsCommon.New, "MnistModel", DefaultParameterSetName = ArchitectureSet)]
 [OutputType(typeof(MnistModel))]
 public sealed class NewMnistModelCommand : MnistCmdlet
 {
-    [Parameter(Position = 0)]
+    private const string ArchitectureSet = "Architecture", LayersSet = "Layers";
+
+    [Parameter(Position = 0, ParameterSetName = ArchitectureSet)]
     public Architecture Architecture { get; set; } = Architecture.Mlp;
 
-    [Parameter]
+    /// <summary>
+    /// The network layer by layer, in Keras' words: strings such as 'Conv2D(32, 3, activation=relu)', hashtables
+    /// (@{ Type = 'Dense'; Units = 128; Activation = 'relu' }), or a model's own Layers.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = LayersSet)]
+    [ValidateCount(1, InputLimits.MaxLayers)]
+    [ArgumentCompleter(typeof(LayerCompleter))]
+    public object[] Layers { get; set; } = Array.Empty<object>();
+
+    [Parameter(ParameterSetName = ArchitectureSet)]
     [ValidateCount(1, 16)]
     [ValidateRange(1, 65536)]
     public int[]? HiddenUnits { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = ArchitectureSet)]
     [ValidateCount(1, 16)]
     [ValidateRange(0.0, 0.95)]
     public double[]? Dropout { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = ArchitectureSet)]
     public Activation Activation { get; set; } = Activation.Relu;
 
     /// <summary>The architecture's own unless given (Adam for all three).</summary>
@@ -87,7 +104,8 @@ public sealed class NewMnistModelCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
-        var defaults = ModelSpec.DefaultFor(Architecture);
+        var layers = ParameterSetName == LayersSet ? ReadLayers() : null;
+        var defaults = layers is null ? ModelSpec.DefaultFor(Architecture) : new ModelSpec { Architecture = Architecture.Custom, Layers = layers };
         var classNames = DatasetCatalog.ResolveClassNames(ClassNames);
         var spec = defaults with
         {
@@ -108,5 +126,24 @@ public sealed class NewMnistModelCommand : MnistCmdlet
             Seed = Seed ?? Random.Shared.NextInt64(0, int.MaxValue),
         };
         WriteObject(new MnistModel(spec, classNames, Name));
+    }
+
+    /// <summary>Each layer as its Keras text, read (and so checked) one by one in order.</summary>
+    private string[] ReadLayers() => Layers.Select((item, i) => (item is PSObject wrapped ? wrapped.BaseObject : item) switch
+    {
+        string text => LayerParser.Parse(text, i + 1),
+        LayerInfo row when row.Definition is { } definition => LayerParser.Parse(definition, i + 1),
+        IDictionary values => LayerParser.FromValues(Unwrapped(values), i + 1),
+        var other => throw new MnistException(LayerParser.InvalidLayer, MnistErrorKind.InvalidArgument,
+            $"Layer {i + 1}: a {other?.GetType().Name ?? "null"} is not a layer; give its Keras text or its named values.", other),
+    }).Select(definition => definition.ToString()).ToArray();
+
+    private static Hashtable Unwrapped(IDictionary values)
+    {
+        var plain = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in values)
+            plain[entry.Key] = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value is object[] items
+                ? items.Select(x => x is PSObject p ? p.BaseObject : x).ToArray() : entry.Value;
+        return plain;
     }
 }

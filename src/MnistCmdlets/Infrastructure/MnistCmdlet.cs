@@ -30,13 +30,14 @@ public abstract class MnistCmdlet : PSCmdlet, IDisposable
     {
         typeof(ImportMnistDataCommand), typeof(GetMnistSampleCommand), typeof(ShowMnistImageCommand), typeof(ConvertToOneHotCommand),
         typeof(ExportMnistChartCommand), typeof(InstallMnistRuntimeCommand), typeof(GetMnistEnvironmentCommand),
+        typeof(JoinMnistDataCommand), typeof(ExportMnistDataCommand),
     };
 
     private void Guarded(Action work)
     {
         try
         {
-            if (!WorksWithoutRuntime.Contains(GetType())) TorchRuntime.EnsureLoaded();
+            if (!WorksWithoutRuntime.Contains(GetType())) TorchRuntime.EnsureLoaded(DataCache.CurrentFolder(this));
             work();
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -72,7 +73,11 @@ public abstract class MnistCmdlet : PSCmdlet, IDisposable
     };
 
     /// <summary>Resolves a PowerShell path (relative to the current location, ~ expanded) to a file-system path.</summary>
-    protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+    protected string ResolvePath(string path)
+    {
+        Mnist.Core.Persistence.PathChecks.Validate(path);
+        return GetUnresolvedProviderPathFromPSPath(path);
+    }
 
     /// <summary>A progress sink that calls back on this thread, at most every 100 ms plus the final report.</summary>
     protected IProgress<T> ThrottledProgress<T>(Func<T, bool> isFinal, Func<T, ProgressRecord> toRecord) =>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Mnist.Core;
+using Mnist.Core.Persistence;
 
 namespace Mnist.Cmdlets.Infrastructure;
 
@@ -16,6 +17,11 @@ internal static class PathResolution
     {
         foreach (var path in paths)
         {
+            if (Invalid(path) is { } invalid)
+            {
+                report(invalid);
+                continue;
+            }
             var asWritten = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
             if (literal || !WildcardPattern.ContainsWildcardCharacters(path) || File.Exists(asWritten) || Directory.Exists(asWritten))
             {
@@ -31,6 +37,7 @@ internal static class PathResolution
     /// <summary>One path to read: a wildcard must match exactly one item.</summary>
     public static string SingleInput(PSCmdlet cmdlet, string path, bool literal, Func<string, MnistException> noMatch)
     {
+        PathChecks.Validate(path);
         var asWritten = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
         if (literal || !WildcardPattern.ContainsWildcardCharacters(path) || File.Exists(asWritten) || Directory.Exists(asWritten)) return asWritten;
         var matches = Expand(cmdlet, path);
@@ -45,10 +52,25 @@ internal static class PathResolution
     /// <summary>A file to write: taken as written, unless -Path holds a wildcard, which must then match exactly one existing file.</summary>
     public static string Output(PSCmdlet cmdlet, string path, bool literal)
     {
+        PathChecks.Validate(path);
         var asWritten = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
         if (literal || !WildcardPattern.ContainsWildcardCharacters(path) || File.Exists(asWritten)) return asWritten;
         var matches = Expand(cmdlet, path);
         return matches.Count == 1 ? matches[0] : throw NotUnique(path, matches.Count);
+    }
+
+    /// <summary>A NUL or an over-long name: reported as the module's error, not .NET's or the provider's.</summary>
+    private static MnistException? Invalid(string path)
+    {
+        try
+        {
+            PathChecks.Validate(path);
+            return null;
+        }
+        catch (MnistException e)
+        {
+            return e;
+        }
     }
 
     private static IReadOnlyList<string> Expand(PSCmdlet cmdlet, string path)

@@ -15,8 +15,8 @@ public static class PictureFiles
 
     /// <summary>
     /// The file's bytes. Refuses what is not a regular file (a FIFO would block the open forever, a device would never
-    /// end) and files larger than <see cref="InputLimits.MaxPictureFileBytes"/> (a sparse 10 GB file named .png),
-    /// before opening them.
+    /// end) and files larger than <see cref="InputLimits.MaxPictureBytes"/> (a sparse 10 GB file named .png),
+    /// before reading them; on Linux the type is checked on the opened descriptor (<see cref="InputFile"/>).
     /// </summary>
     public static byte[] ReadBounded(string path)
     {
@@ -25,11 +25,11 @@ public static class PictureFiles
                 $"'{path}' is not a regular file (a pipe, device or socket, or a link to one); pictures are read from regular files only.", path);
         try
         {
-            long length = new FileInfo(path).Length;
-            if (length > InputLimits.MaxPictureFileBytes)
+            using var stream = InputFile.OpenRead(path, "ImageNotRegularFile", bufferSize: 1);
+            long length = stream.Length;
+            if (length > InputLimits.MaxPictureBytes)
                 throw new MnistException("ImageTooLarge", MnistErrorKind.LimitsExceeded,
-                    $"The picture '{path}' is {length:N0} bytes; picture files up to {InputLimits.MaxPictureFileBytes / (1 << 20)} MB are read.", path);
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                    $"The picture '{path}' is {length:N0} bytes; picture files up to {InputLimits.MaxPictureBytes / (1 << 20)} MB are read.", path);
             var bytes = new byte[length];
             stream.ReadExactly(bytes);
             if (stream.ReadByte() != -1)

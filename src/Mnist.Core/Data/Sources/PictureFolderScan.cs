@@ -10,8 +10,9 @@ public sealed record PictureEntry(string Path, int Label, SplitHint Split);
 /// read it: one subfolder per class (pictures in deeper folders count for their class folder), class names from the
 /// folder names in ordinal order, from the folder's classes.txt (written by the module's PNG export), or as the caller
 /// names them. A folder holding train/ and test/, each a folder of class folders, gives the splits itself.
-/// Symbolic links to folders are never followed (a loop cannot trap the walk); files that are not pictures by their
-/// extension are skipped and listed.
+/// Symbolic links to folders are never followed (a loop cannot trap the walk); hidden folders beside the class
+/// folders (.ipynb_checkpoints, an export's temporary folder) are no class; both, and files that are not pictures by
+/// their extension, are skipped and listed.
 /// </summary>
 public sealed class PictureFolderScan
 {
@@ -111,7 +112,8 @@ public sealed class PictureFolderScan
         {
             if (entry is DirectoryInfo directory)
             {
-                if (directory.LinkTarget is not null) skipped.Add(directory.FullName);
+                // Links are never followed; hidden folders (.ipynb_checkpoints, an export's temporary folder) are no class.
+                if (directory.LinkTarget is not null || directory.Name.StartsWith('.')) skipped.Add(directory.FullName);
                 else folders.Add(directory.FullName);
             }
             else if (!string.Equals(entry.Name, ClassFolderNames.ListFile, StringComparison.Ordinal))

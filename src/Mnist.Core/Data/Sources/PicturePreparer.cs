@@ -32,7 +32,7 @@ public static class PicturePreparer
     /// <summary>The pixels of an 8-bit grayscale picture of exactly the image shape, untouched; null for any other picture.</summary>
     public static byte[]? TryTakeAsIs(byte[] bytes, string path, int rows, int columns)
     {
-        using var data = SKData.CreateCopy(bytes);
+        using var data = SKData.CreateCopy(PngChunks.WithoutLargeAncillaryChunks(bytes));
         using var codec = SKCodec.Create(data) ?? throw NotAPicture(path);
         var info = codec.Info;
         if (info.ColorType != SKColorType.Gray8 || info.Width != columns || info.Height != rows) return null;
@@ -53,7 +53,7 @@ public static class PicturePreparer
 
     private static GrayImage Decode(byte[] bytes, string path)
     {
-        using var stream = new MemoryStream(bytes, writable: false);
+        using var stream = new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
         return DigitImageFile.DecodeGray(stream, path);
     }
 

@@ -34,9 +34,7 @@ public static class OnnxExporter
         graph.Proto.Input.Add(OnnxGraph.BatchOf(InputName, (long)model.InputRows * model.InputColumns));
         graph.Proto.Output.Add(OnnxGraph.BatchOf(OutputName, model.ClassNames.Count));
 
-        var value = InputName;
-        foreach (var layer in NetworkLayers.Of(model))
-            value = OnnxLayers.Add(layer, graph, value, model.Name);
+        var value = OnnxLayers.AddNetwork(model, graph, InputName);
         var softmax = new NodeProto { OpType = "Softmax", Name = "softmax" };
         softmax.Input.Add(value);
         softmax.Output.Add(OutputName);
@@ -71,6 +69,7 @@ public static class OnnxExporter
         }
         yield return ("epochs_trained", model.EpochsTrained.ToString(System.Globalization.CultureInfo.InvariantCulture));
         yield return ("module_version", ModelFile.ModuleVersion);
+        yield return (OnnxModelFile.RecordKey, JsonSerializer.Serialize(ModelRecord.From(model), ModelFile.Json));
         yield return ("torchsharp_version", ModelFile.TorchSharpVersion);
     }
 }

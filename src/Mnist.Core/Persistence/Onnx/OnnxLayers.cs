@@ -1,147 +1,114 @@
 using Mnist.Core.Modeling;
-using TorchSharp;
-using TorchSharp.Modules;
+using Mnist.Core.Modeling.Layers;
 using static Mnist.Core.Persistence.Onnx.OnnxGraph;
 using static TorchSharp.torch;
 
 namespace Mnist.Core.Persistence.Onnx;
 
 /// <summary>
-/// How each kind of layer becomes ONNX nodes (opset 13), one entry per module type. A new architecture built from
-/// these layers exports as it is; a new kind of layer needs one entry here. Weights keep their state_dict names.
+/// Each logical layer of the model's description as ONNX nodes (opset 13), its weights read from the network's state
+/// under their state_dict names. The modules that run (fast paths included) do not matter here: a layer is written
+/// as what it computes. A new kind of layer needs one case here.
 /// </summary>
 internal static class OnnxLayers
 {
-    private delegate string Mapping(NetworkLayer layer, OnnxGraph graph, string input);
-
-    private static readonly Dictionary<Type, Mapping> Mappings = new()
+    /// <summary>Adds the whole network from the flat input value; returns the logits' value.</summary>
+    public static string AddNetwork(MnistModel model, OnnxGraph graph, string input)
     {
-        [typeof(Linear)] = Gemm,
-        [typeof(Conv2d)] = Conv,
-        [typeof(MaxPool2d)] = MaxPool,
-        [typeof(MaxPool2x2)] = MaxPool2x2Node,
-        // The convolution before it pooled in the same node; in the graph it is a pooling as usual.
-        [typeof(AppliedMaxPool2x2)] = MaxPool2x2Node,
-        [typeof(PooledConv2d)] = PooledConv,
-        [typeof(Flatten)] = FlattenLayer,
-        [typeof(NetworkBuilder.Reshape)] = ReshapeLayer,
-        [typeof(NetworkBuilder.Normalization)] = NormalizationLayer,
-        [typeof(ReLU)] = (l, g, x) => g.Node("Relu", l.Name, x),
-        // In evaluation a deferred ReLU is a plain ReLU (in training the dropout after it applies it).
-        [typeof(DeferredRelu)] = (l, g, x) => g.Node("Relu", l.Name, x),
-        // The pooling before applied it (in one pass with the pooling); in the graph it is a ReLU as usual.
-        [typeof(AppliedRelu)] = (l, g, x) => g.Node("Relu", l.Name, x),
-        [typeof(Tanh)] = (l, g, x) => g.Node("Tanh", l.Name, x),
-        [typeof(Sigmoid)] = (l, g, x) => g.Node("Sigmoid", l.Name, x),
-        [typeof(ELU)] = (l, g, x) => g.Node("Elu", l.Name, x, Float("alpha", (float)((ELU)l.Module).alpha)),
-        [typeof(LeakyReLU)] = (l, g, x) => g.Node("LeakyRelu", l.Name, x, Float("alpha", (float)((LeakyReLU)l.Module).negative_slope)),
-        [typeof(GELU)] = Gelu,
-        // Dropout is the identity at inference.
-        [typeof(SeededDropout)] = (_, _, x) => x,
-        [typeof(Dropout)] = (_, _, x) => x,
-        [typeof(Identity)] = (_, _, x) => x,
+        var state = model.State;
+        var description = model.Description;
+        var value = input;
+        bool reshaped = false;
+        foreach (var layer in description.Layers)
+        {
+            if (!reshaped && layer.Input.IsInput && NeedsImage(layer))
+            {
+                var shape = new long[] { 0, 1, description.InputRows, description.InputColumns };
+                value = graph.Node("Reshape", "reshape", new[] { value, graph.Initializer("reshape/shape", shape, shape.Length) });
+                reshaped = true;
+            }
+            value = Add(layer, graph, value, state);
+        }
+        return value;
+    }
+
+    private static bool NeedsImage(ResolvedLayer layer) =>
+        layer.Kind is LayerKind.Conv2D or LayerKind.MaxPooling2D or LayerKind.AveragePooling2D or LayerKind.BatchNormalization;
+
+    private static string Add(ResolvedLayer layer, OnnxGraph graph, string x, IReadOnlyDictionary<string, Tensor> state)
+    {
+        var d = layer.Definition;
+        string Weights(string parameter) => Initializer(graph, $"{layer.WeightsName}.{parameter}", state);
+        switch (layer.Kind)
+        {
+            case LayerKind.Dense:
+                x = graph.Node("Gemm", layer.Name, new[] { x, Weights("weight"), Weights("bias") }, Int("transB", 1));
+                return Activate(d.Activation, layer.Name, graph, x);
+            case LayerKind.Conv2D:
+            {
+                var (top, bottom, left, right) = layer.Padding;
+                x = graph.Node("Conv", layer.Name, new[] { x, Weights("weight"), Weights("bias") },
+                    Ints("kernel_shape", new long[] { d.KernelSize, d.KernelSize }), Ints("strides", new long[] { d.Strides, d.Strides }),
+                    Ints("dilations", new long[] { 1, 1 }), Ints("pads", new long[] { top, left, bottom, right }), Int("group", 1));
+                return Activate(d.Activation, layer.Name, graph, x);
+            }
+            case LayerKind.MaxPooling2D:
+                return graph.Node("MaxPool", layer.Name, x, Ints("kernel_shape", new long[] { d.PoolSize, d.PoolSize }),
+                    Ints("strides", new long[] { d.Strides, d.Strides }), Ints("dilations", new long[] { 1, 1 }), Ints("pads", new long[] { 0, 0, 0, 0 }),
+                    Int("ceil_mode", 0));
+            case LayerKind.AveragePooling2D:
+                return graph.Node("AveragePool", layer.Name, x, Ints("kernel_shape", new long[] { d.PoolSize, d.PoolSize }),
+                    Ints("strides", new long[] { d.Strides, d.Strides }), Ints("pads", new long[] { 0, 0, 0, 0 }), Int("ceil_mode", 0),
+                    Int("count_include_pad", 0));
+            case LayerKind.Flatten:
+                return graph.Node("Flatten", layer.Name, x, Int("axis", 1));
+            case LayerKind.Dropout:
+                return x; // the identity at inference
+            case LayerKind.BatchNormalization:
+                // Inference: the moving statistics, scale and shift.
+                return graph.Node("BatchNormalization", layer.Name,
+                    new[] { x, Weights("weight"), Weights("bias"), Weights("running_mean"), Weights("running_var") }, Float("epsilon", (float)d.Epsilon));
+            case LayerKind.Activation:
+                return Activate(d.Activation, layer.Name, graph, x);
+            case LayerKind.Normalization:
+            {
+                // x * scale + shift, in the order (and the float rounding) the module computes it.
+                var scaled = graph.Node("Mul", layer.Name, new[] { x, graph.Scalar($"{layer.Name}/scale", (float)(1 / d.Std)) });
+                return graph.Node("Add", layer.Name, new[] { scaled, graph.Scalar($"{layer.Name}/shift", (float)(-d.Mean / d.Std)) });
+            }
+            default:
+                throw new MnistException("ModelExportUnsupported", MnistErrorKind.InvalidOperation,
+                    $"Layer {layer.Position} '{d}' ({layer.Name}) cannot be written as ONNX.", layer.Name);
+        }
+    }
+
+    /// <summary>Softmax (applied once, at the end, for the whole network) and linear add nothing here.</summary>
+    private static string Activate(LayerActivation activation, string scope, OnnxGraph graph, string x) => activation switch
+    {
+        LayerActivation.Linear or LayerActivation.Softmax => x,
+        LayerActivation.Relu => graph.Node("Relu", scope, x),
+        LayerActivation.Tanh => graph.Node("Tanh", scope, x),
+        LayerActivation.Sigmoid => graph.Node("Sigmoid", scope, x),
+        LayerActivation.Elu => graph.Node("Elu", scope, x, Float("alpha", 1f)),
+        LayerActivation.LeakyRelu => graph.Node("LeakyRelu", scope, x, Float("alpha", 0.01f)),
+        LayerActivation.Gelu => Gelu(scope, graph, x),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 
-    public static string Add(NetworkLayer layer, OnnxGraph graph, string input, string modelName) =>
-        Mappings.TryGetValue(layer.Module.GetType(), out var mapping)
-            ? mapping(layer, graph, input)
-            : throw Unsupported(modelName, layer, "no ONNX mapping for this kind of layer");
-
-    private static string Gemm(NetworkLayer layer, OnnxGraph graph, string input)
-    {
-        var linear = (Linear)layer.Module;
-        var inputs = new List<string> { input, Weights(graph, layer, "weight", linear.weight!) };
-        if (linear.bias is { } bias) inputs.Add(Weights(graph, layer, "bias", bias));
-        return graph.Node("Gemm", layer.Name, inputs, Int("transB", 1));
-    }
-
-    private static string Conv(NetworkLayer layer, OnnxGraph graph, string input)
-    {
-        var conv = (Conv2d)layer.Module;
-        if (conv.padding_mode != PaddingModes.Zeros || conv.padding_type is { } type && type != Padding.Valid)
-            throw Unsupported("", layer, $"padding {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()} is not exported");
-        var padding = conv.padding_type is null && conv.padding is { } explicitPadding ? explicitPadding : new long[] { 0, 0 };
-        return ConvNode(layer, graph, input, conv.weight!, conv.bias, conv.kernel_size, conv.stride, conv.dilation, padding, conv.groups);
-    }
-
-    // Only the convolution: the pooling and ReLU it also computes are the layers after it.
-    private static string PooledConv(NetworkLayer layer, OnnxGraph graph, string input)
-    {
-        var conv = (PooledConv2d)layer.Module;
-        var ones = new long[] { 1, 1 };
-        return ConvNode(layer, graph, input, conv.Weight, conv.Bias, new[] { conv.KernelSize, conv.KernelSize }, ones, ones,
-            new long[] { 0, 0 }, groups: 1);
-    }
-
-    private static string ConvNode(NetworkLayer layer, OnnxGraph graph, string input, Tensor weight, Tensor? bias, long[] kernel,
-        long[] stride, long[] dilation, long[] padding, long groups)
-    {
-        var inputs = new List<string> { input, Weights(graph, layer, "weight", weight) };
-        if (bias is not null) inputs.Add(Weights(graph, layer, "bias", bias));
-        return graph.Node("Conv", layer.Name, inputs,
-            Ints("kernel_shape", kernel), Ints("strides", stride), Ints("dilations", dilation),
-            Ints("pads", padding.Concat(padding)), Int("group", groups));
-    }
-
-    private static string MaxPool(NetworkLayer layer, OnnxGraph graph, string input)
-    {
-        var pool = (MaxPool2d)layer.Module;
-        return MaxPoolNode(layer, graph, input, pool.kernel_size, pool.stride ?? pool.kernel_size, pool.dilation ?? new long[] { 1, 1 },
-            pool.padding ?? new long[] { 0, 0 }, pool.ceil_mode);
-    }
-
-    private static string MaxPool2x2Node(NetworkLayer layer, OnnxGraph graph, string input) =>
-        MaxPoolNode(layer, graph, input, kernel: new long[] { 2, 2 }, stride: new long[] { 2, 2 }, dilation: new long[] { 1, 1 },
-            padding: new long[] { 0, 0 }, ceilMode: false);
-
-    private static string MaxPoolNode(NetworkLayer layer, OnnxGraph graph, string input, long[] kernel, long[] stride, long[] dilation,
-        long[] padding, bool ceilMode) =>
-        graph.Node("MaxPool", layer.Name, input, Ints("kernel_shape", kernel), Ints("strides", stride), Ints("dilations", dilation),
-            Ints("pads", padding.Concat(padding)), Int("ceil_mode", ceilMode ? 1 : 0));
-
-    private static string FlattenLayer(NetworkLayer layer, OnnxGraph graph, string input)
-    {
-        var flatten = (Flatten)layer.Module;
-        if (flatten.start_dim != 1 || flatten.end_dim != -1)
-            throw Unsupported("", layer, $"only a flatten of all but the batch dimension is exported (start {flatten.start_dim}, end {flatten.end_dim})");
-        return graph.Node("Flatten", layer.Name, input, Int("axis", 1));
-    }
-
-    private static string ReshapeLayer(NetworkLayer layer, OnnxGraph graph, string input)
-    {
-        // 0 keeps the batch dimension, as the module's view does.
-        var shape = new long[] { 0 }.Concat(((NetworkBuilder.Reshape)layer.Module).Shape).ToArray();
-        return graph.Node("Reshape", layer.Name, new[] { input, graph.Initializer($"{layer.Name}/shape", shape, shape.Length) });
-    }
-
-    /// <summary>x * scale + shift, in the order the module computes it.</summary>
-    private static string NormalizationLayer(NetworkLayer layer, OnnxGraph graph, string input)
-    {
-        var normalization = (NetworkBuilder.Normalization)layer.Module;
-        var scaled = graph.Node("Mul", layer.Name, new[] { input, graph.Scalar($"{layer.Name}/scale", (float)normalization.Scale) });
-        return graph.Node("Add", layer.Name, new[] { scaled, graph.Scalar($"{layer.Name}/shift", (float)normalization.Shift) });
-    }
-
     /// <summary>GELU, exactly (erf form): opset 13 has no Gelu operator (it came in opset 20).</summary>
-    private static string Gelu(NetworkLayer layer, OnnxGraph graph, string input)
+    private static string Gelu(string scope, OnnxGraph graph, string input)
     {
-        if (((GELU)layer.Module).approximate != GELU.Approximate.none)
-            throw Unsupported("", layer, "only the exact (erf) GELU is exported");
-        var scaled = graph.Node("Div", layer.Name, new[] { input, graph.Scalar($"{layer.Name}/sqrt2", MathF.Sqrt(2f)) });
-        var erf = graph.Node("Erf", layer.Name, scaled);
-        var onePlus = graph.Node("Add", layer.Name, new[] { erf, graph.Scalar($"{layer.Name}/one", 1f) });
-        var product = graph.Node("Mul", layer.Name, new[] { input, onePlus });
-        return graph.Node("Mul", layer.Name, new[] { product, graph.Scalar($"{layer.Name}/half", 0.5f) });
+        var scaled = graph.Node("Div", scope, new[] { input, graph.Scalar($"{scope}/sqrt2", MathF.Sqrt(2f)) });
+        var erf = graph.Node("Erf", scope, scaled);
+        var onePlus = graph.Node("Add", scope, new[] { erf, graph.Scalar($"{scope}/one", 1f) });
+        var product = graph.Node("Mul", scope, new[] { input, onePlus });
+        return graph.Node("Mul", scope, new[] { product, graph.Scalar($"{scope}/half", 0.5f) });
     }
 
-    private static string Weights(OnnxGraph graph, NetworkLayer layer, string parameter, Tensor tensor)
+    private static string Initializer(OnnxGraph graph, string key, IReadOnlyDictionary<string, Tensor> state)
     {
         using var scope = NewDisposeScope();
-        var values = tensor.detach().to(ScalarType.Float32).contiguous();
-        return graph.Initializer(layer.Key(parameter), values.data<float>().ToArray(), values.shape);
+        var values = state[key].detach().to(ScalarType.Float32).contiguous();
+        return graph.Initializer(key, values.data<float>().ToArray(), values.shape);
     }
-
-    private static MnistException Unsupported(string modelName, NetworkLayer layer, string why) =>
-        new("ModelExportUnsupported", MnistErrorKind.InvalidOperation,
-            $"{(modelName.Length > 0 ? $"Model '{modelName}': " : "")}layer '{layer.Name}' ({layer.Module.GetType().Name}) cannot be written as ONNX: {why}.", layer.Name);
 }

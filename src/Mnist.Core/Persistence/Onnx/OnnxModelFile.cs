@@ -16,6 +16,16 @@ public static class OnnxModelFile
     /// <summary>Protobuf's own ceiling for one message.</summary>
     private const long MaxBytes = int.MaxValue;
 
+    /// <summary>An ONNX ModelProto: its first field is the IR version (tag 0x08).</summary>
+    internal sealed class FileFormat : ModelFileFormat
+    {
+        public override ModelFormat Format => ModelFormat.Onnx;
+        public override IReadOnlyList<string> Extensions { get; } = new[] { ".onnx" };
+        public override bool Recognises(FileHead head) => head.Bytes.Length >= 2 && head.Bytes[0] == 0x08 && head.Bytes[1] is > 0 and < 0x80;
+        public override void Save(MnistModel model, string path, bool overwrite) => OnnxExporter.Save(model, path, overwrite);
+        public override MnistModel Load(string full, string path) => OnnxModelFile.Load(path);
+    }
+
     public static MnistModel Load(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
@@ -25,40 +35,51 @@ public static class OnnxModelFile
         var metadata = proto.MetadataProps.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         if (proto.ProducerName != "Mnist" || !metadata.TryGetValue("architecture", out var specJson) || !metadata.TryGetValue("class_names", out var namesJson))
             throw new MnistException("OnnxModelForeign", MnistErrorKind.InvalidData,
-                $"'{full}' is an ONNX model made by '{(proto.ProducerName.Length > 0 ? proto.ProducerName : "an unnamed producer")}', not by Export-MnistModel; " +
-                "Import-MnistModel reads only the ONNX files this module wrote.", path);
-        ModelSpec spec;
-        List<string> classNames;
+                $"'{full}' is an ONNX model made by '{(proto.ProducerName.Length > 0 ? proto.ProducerName : "an unnamed producer")}', not by this module; " +
+                "only the ONNX files this module wrote are read back (their metadata holds the architecture).", path);
+        ModelRecord record;
         try
         {
-            spec = JsonSerializer.Deserialize<ModelSpec>(specJson, ModelFile.Json) ?? throw new JsonException("empty");
-            classNames = JsonSerializer.Deserialize<List<string>>(namesJson) ?? throw new JsonException("empty");
+            record = metadata.TryGetValue(RecordKey, out var recordJson)
+                ? recordJson.Length > InputLimits.MaxMetadataBytes
+                    ? throw Invalid(full, path, $"its '{RecordKey}' metadata is larger than {InputLimits.MaxMetadataBytes >> 20} MB")
+                    : JsonSerializer.Deserialize<ModelRecord>(recordJson, ModelFile.Json) ?? throw new JsonException("empty")
+                : LegacyRecord(metadata, specJson, namesJson);
         }
         catch (JsonException e)
         {
             throw Invalid(full, path, $"its metadata does not describe an architecture ({e.Message})", e);
         }
-        SpecSize.Check(spec, new FileInfo(full).Length, full, full, path);
-        MnistModel model;
-        try
+        if (record.Spec is null) throw Invalid(full, path, "its metadata does not describe an architecture (no spec)");
+        SpecSize.Check(record.Spec, new FileInfo(full).Length, full, full, path);
+        if (record.Problem() is { } problem) throw Invalid(full, path, problem);
+        return ModelFileFormat.Assemble(record, full, (why, e) => Invalid(full, path, why, e), model => CopyWeights(model, proto, full, path));
+    }
+
+    /// <summary>The metadata entry holding the model's record (History, training data, last evaluation), as the other formats keep it.</summary>
+    internal const string RecordKey = "mnist_model";
+
+    /// <summary>
+    /// A file written before the record was kept: the spec, class names and name, and the training data's identity
+    /// from its name and checksums (its split sizes from the known dataset those checksums are, as format 1 files do).
+    /// </summary>
+    private static ModelRecord LegacyRecord(Dictionary<string, string> metadata, string specJson, string namesJson)
+    {
+        var classNames = JsonSerializer.Deserialize<List<string>>(namesJson) ?? throw new JsonException("empty class names");
+        DataIdentityRecord? data = null;
+        if (metadata.TryGetValue("training_data", out var dataName) && metadata.TryGetValue("training_data_checksums", out var sums))
         {
-            model = new MnistModel(spec, classNames, metadata.GetValueOrDefault("model_name"));
+            var checksums = JsonSerializer.Deserialize<Dictionary<string, string>>(sums) ?? throw new JsonException("empty checksums");
+            var known = Data.DatasetCatalog.Recognise(checksums);
+            data = new DataIdentityRecord(dataName, checksums, classNames, known is null ? 0 : 60_000, known is null ? 0 : 10_000);
         }
-        catch (MnistException e)
+        return new ModelRecord
         {
-            throw Invalid(full, path, e.Message, e);
-        }
-        try
-        {
-            CopyWeights(model, proto, full, path);
-            model.SetFilePath(full);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+            Spec = JsonSerializer.Deserialize<ModelSpec>(specJson, ModelFile.Json) ?? throw new JsonException("empty spec"),
+            ClassNames = classNames,
+            Name = metadata.GetValueOrDefault("model_name"),
+            TrainingData = data,
+        };
     }
 
     private static ModelProto Parse(string full, string path)
@@ -67,7 +88,7 @@ public static class OnnxModelFile
         ModelProto proto;
         try
         {
-            using var stream = File.OpenRead(full);
+            using var stream = InputFile.OpenRead(full);
             proto = ModelProto.Parser.ParseFrom(stream);
         }
         catch (InvalidProtocolBufferException e)
@@ -85,7 +106,9 @@ public static class OnnxModelFile
         var initializers = proto.Graph.Initializer.GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.First());
         var problems = new List<string>();
         var values = new Dictionary<string, float[]>();
-        foreach (var (key, target) in model.Network.state_dict())
+        // A batch count is training state, not a weight: ONNX has none, and nothing computes with it.
+        var state = model.State.Where(p => !p.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
+        foreach (var (key, target) in state)
         {
             if (!initializers.TryGetValue(key, out var tensor)) { problems.Add($"'{key}' is missing"); continue; }
             if (tensor.DataType != (int)TensorProto.Types.DataType.Float) { problems.Add($"'{key}' is not float32"); continue; }
@@ -101,12 +124,8 @@ public static class OnnxModelFile
         if (problems.Count > 0)
             throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
                 $"'{full}': its weights do not fit the architecture in its metadata: {string.Join("; ", problems.Take(5))}.", path);
-        using var _ = no_grad();
-        foreach (var (key, target) in model.Network.state_dict())
-        {
-            using var source = tensor(values[key], target.shape);
-            target.copy_(source);
-        }
+        using var scope = NewDisposeScope();
+        model.CopyState(state.Select(p => new KeyValuePair<string, Tensor>(p.Key, tensor(values[p.Key], p.Value.shape))));
     }
 
     private static MnistException Invalid(string full, string path, string why, Exception? inner = null) =>

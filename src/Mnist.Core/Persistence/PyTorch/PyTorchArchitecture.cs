@@ -9,7 +9,7 @@ namespace Mnist.Core.Persistence.PyTorch;
 /// The JSON beside a PyTorch state_dict file: what the network is (as torch.nn layers a Python user can build, and as
 /// the module's own spec), what goes in and comes out, what it classifies and what it was trained on.
 /// </summary>
-internal sealed record PyTorchArchitecture
+internal sealed record PyTorchArchitecture : ModelRecord
 {
     public const string KindName = "Mnist.PyTorch";
     public const int CurrentFormatVersion = 1;
@@ -26,36 +26,20 @@ internal sealed record PyTorchArchitecture
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     /// <summary>The state_dict file's name (in the same folder).</summary>
     public string StateDict { get; init; } = "";
-    public string Name { get; init; } = "";
-    public List<string> ClassNames { get; init; } = new();
     public string Input { get; init; } = "";
     public string Output { get; init; } = "";
     /// <summary>torch.nn layers in forward order; a dotted name nests the layer in Sequentials (dense.0 is dense[0]).</summary>
     public List<PyTorchLayer> Layers { get; init; } = new();
-    public ModelSpec Spec { get; init; } = new();
-    public DataIdentityRecord? TrainingData { get; init; }
-    public List<EpochRecord> History { get; init; } = new();
-    public string ModuleVersion { get; init; } = "";
-    public string TorchSharpVersion { get; init; } = "";
-    public DateTimeOffset Created { get; init; }
 
     public static PyTorchArchitecture From(MnistModel model, string stateDictFileName)
     {
         int width = model.InputRows * model.InputColumns;
-        return new()
+        return Fill(new PyTorchArchitecture
         {
             StateDict = stateDictFileName,
-            Name = model.Name,
-            ClassNames = model.ClassNames.ToList(),
             Input = $"float32 [N, {width}]: {model.InputRows}x{model.InputColumns} images, row-major, pixel/255",
             Output = $"float32 [N, {model.ClassNames.Count}]: logits (softmax over dim 1 gives the probabilities)",
             Layers = PyTorchLayers.Of(model).ToList(),
-            Spec = model.Spec,
-            TrainingData = model.TrainingData is { } d ? DataIdentityRecord.From(d) : null,
-            History = model.History.ToList(),
-            ModuleVersion = ModelFile.ModuleVersion,
-            TorchSharpVersion = ModelFile.TorchSharpVersion,
-            Created = model.Created,
-        };
+        }, model);
     }
 }

@@ -27,15 +27,26 @@ public static class PyTorchModelFile
             throw new MnistException("ModelPathInvalid", MnistErrorKind.InvalidArgument,
                 $"'{full}': a PyTorch state_dict needs a name other than .json (the architecture goes into a .json beside it); use .pt.", path);
         if (!overwrite && File.Exists(json))
-            throw new MnistException("FileExists", MnistErrorKind.AlreadyExists, $"'{json}' already exists; use -Force to overwrite it.", json);
+            throw new MnistException("FileExists", MnistErrorKind.AlreadyExists, $"'{json}' already exists and is not overwritten unless that is asked for.", json);
         var architecture = PyTorchArchitecture.From(model, System.IO.Path.GetFileName(full));
         // The state_dict is moved into place inside the architecture's write, so a failure of either leaves both as they were.
         AtomicFile.Write(json, stream =>
         {
             JsonSerializer.Serialize(stream, architecture, PyTorchArchitecture.Json);
-            AtomicFile.Write(full, weights => model.Network.save_py(weights, leaveOpen: true), overwrite);
+            AtomicFile.Write(full, weights => model.WritePyTorchWeights(weights), overwrite);
         }, overwrite);
         model.SetFilePath(full);
+    }
+
+    /// <summary>A state_dict as torch.save writes it (a zip with a data.pkl), with the architecture's JSON beside it.</summary>
+    internal sealed class FileFormat : ModelFileFormat
+    {
+        public override ModelFormat Format => ModelFormat.PyTorch;
+        public override IReadOnlyList<string> Extensions { get; } = new[] { ".pt", ".pth" };
+        public override bool Recognises(FileHead head) => head.ZipEntries.Any(e => e.EndsWith("data.pkl", StringComparison.Ordinal));
+        public override void Save(MnistModel model, string path, bool overwrite) => PyTorchModelFile.Save(model, path, overwrite);
+        public override MnistModel Load(string full, string path) => PyTorchModelFile.Load(path);
+        public override IReadOnlyList<string> TargetsOf(string path) => new[] { path, ArchitecturePath(path) };
     }
 
     public static MnistModel Load(string path)
@@ -44,28 +55,10 @@ public static class PyTorchModelFile
         if (!File.Exists(full))
             throw new MnistException("ModelFileNotFound", MnistErrorKind.NotFound, $"Model file '{full}' does not exist.", path);
         var architecture = ReadArchitecture(full, path);
+        if (architecture.Spec is null) throw InvalidArchitecture(full, "it has no spec");
         SpecSize.Check(architecture.Spec, new FileInfo(full).Length, full, ArchitecturePath(full), path);
-        MnistModel model;
-        try
-        {
-            model = new MnistModel(architecture.Spec, architecture.ClassNames, architecture.Name);
-        }
-        catch (MnistException e)
-        {
-            throw InvalidArchitecture(full, e.Message, e);
-        }
-        try
-        {
-            LoadWeights(model, full, path);
-            model.RestoreRecord(architecture.History, null, architecture.TrainingData?.ToIdentity(), null, architecture.Created);
-            model.SetFilePath(full);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        if (architecture.Problem() is { } problem) throw InvalidArchitecture(full, problem);
+        return ModelFileFormat.Assemble(architecture, full, (why, e) => InvalidArchitecture(full, why, e), model => LoadWeights(model, full, path));
     }
 
     private static PyTorchArchitecture ReadArchitecture(string full, string path)
@@ -78,7 +71,7 @@ public static class PyTorchModelFile
             throw InvalidArchitecture(full, $"it is larger than {MaxArchitectureBytes >> 20} MB");
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(json));
+            using var document = JsonDocument.Parse(InputFile.ReadAllBytes(json));
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String
                 || kind.GetString() != PyTorchArchitecture.KindName)
@@ -102,11 +95,11 @@ public static class PyTorchModelFile
     /// </summary>
     private static void LoadWeights(MnistModel model, string full, string path)
     {
-        var expected = model.Network.state_dict();
+        var expected = model.State;
         long expectedBytes = expected.Values.Sum(t => t.numel() * t.element_size());
         try
         {
-            using (var zip = ZipFile.OpenRead(full))
+            using (var zip = new ZipArchive(InputFile.OpenRead(full)))
             {
                 if (!zip.Entries.Any(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal)))
                     throw InvalidStateDict(full, path, "it holds no data.pkl, so it is not a file torch.save wrote");
@@ -126,13 +119,14 @@ public static class PyTorchModelFile
         var loaded = Unpickle(full, path, describeOnly: false);
         try
         {
-            using var _ = no_grad();
+            var values = new List<KeyValuePair<string, Tensor>>();
             foreach (var (key, target) in expected)
             {
                 if (loaded[key] is not Tensor tensor || tensor.dtype != target.dtype || !tensor.shape.SequenceEqual(target.shape))
                     throw InvalidStateDict(full, path, $"'{key}' was read as something other than it described");
-                target.copy_(tensor);
+                values.Add(new(key, tensor));
             }
+            model.CopyState(values);
         }
         finally
         {
@@ -145,7 +139,7 @@ public static class PyTorchModelFile
         try
         {
             // Descriptions keep the zip open to read later; ours are only looked at, so the stream closes here either way.
-            using var stream = File.OpenRead(full);
+            using var stream = InputFile.OpenRead(full);
             return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: describeOnly, skipTensorRead: describeOnly);
         }
         catch (Exception e) when (e is not MnistException)

@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+using Mnist.Core.Modeling;
+using Mnist.Core.Training;
+
+namespace Mnist.Core.FastPaths;
+
+/// <summary>
+/// The weight and bias gradients of a convolution (stride 1, no padding) followed by 2x2 max pooling, computed from
+/// the pooled gradient and the pooling's winner codes (<see cref="MaxPool2x2Kernel"/>): only the winning position of
+/// each window carries a gradient, so this reads a quarter of the positions (fewer still after ReLU) and never
+/// builds the convolution's full-size output gradient. The sums run in a fixed order, so results repeat bitwise.
+/// </summary>
+internal static class PooledConvolutionGradient
+{
+    /// <param name="input">[images, channels, rows, columns]</param>
+    /// <param name="pooledGradient">[images, filters, outRows / 2, outColumns / 2], with <paramref name="winners"/> alike</param>
+    /// <param name="weightGradient">[filters, channels, kernel, kernel], overwritten</param>
+    /// <param name="biasGradient">[filters], overwritten</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Compute(ReadOnlySpan<float> input, ReadOnlySpan<float> pooledGradient, ReadOnlySpan<byte> winners,
+        Span<float> weightGradient, Span<float> biasGradient, int images, int channels, int rows, int columns, int filters, int kernel)
+    {
+        int outRows = rows - kernel + 1, outColumns = columns - kernel + 1;
+        int pooledRows = outRows / 2, pooledColumns = outColumns / 2, pooledSize = pooledRows * pooledColumns;
+        if (kernel < 1 || outRows < 2 || outColumns < 2 || input.Length != images * channels * rows * columns
+            || pooledGradient.Length != images * filters * pooledSize || winners.Length != pooledGradient.Length
+            || weightGradient.Length != filters * channels * kernel * kernel || biasGradient.Length != filters)
+            throw new ArgumentException("The buffers do not fit the convolution's shapes.");
+
+        // Image by image, so each image's planes stay in the L1 cache while every filter reads them.
+        weightGradient.Clear();
+        Span<double> biases = stackalloc double[filters];
+        biases.Clear();
+        int tapCount = kernel * kernel;
+        for (int image = 0; image < images; image++)
+            for (int channel = 0; channel < channels; channel++)
+            {
+                var plane = input.Slice((image * channels + channel) * rows * columns);
+                for (int filter = 0; filter < filters; filter++)
+                {
+                    int at = (image * filters + filter) * pooledSize;
+                    float planeBias = AddPlane(plane, columns, pooledGradient.Slice(at, pooledSize), winners.Slice(at, pooledSize),
+                        pooledRows, pooledColumns, kernel, weightGradient.Slice((filter * channels + channel) * tapCount, tapCount));
+                    if (channel == 0) biases[filter] += planeBias;
+                }
+            }
+        for (int filter = 0; filter < filters; filter++) biasGradient[filter] = (float)biases[filter];
+    }
+
+    // Adds one image's contribution for one filter and one input channel to taps (kernel x kernel, row-major); returns
+    // the sum of the gradients that reached a winner (the bias's share). `plane` runs on to the end of the input, so
+    // eight-wide reads past a plane's last column stay inside the buffer; lanes past the kernel are dropped.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float AddPlane(ReadOnlySpan<float> plane, int columns, ReadOnlySpan<float> gradient, ReadOnlySpan<byte> winners,
+        int pooledRows, int pooledColumns, int kernel, Span<float> taps)
+    {
+        if (!Vector256.IsHardwareAccelerated || kernel > Vector256<float>.Count) return AddPlaneScalar(plane, columns, gradient, winners, pooledRows, pooledColumns, kernel, taps);
+        ref float planeRef = ref MemoryMarshal.GetReference(plane);
+        ref float gradRef = ref MemoryMarshal.GetReference(gradient);
+        ref byte winRef = ref MemoryMarshal.GetReference(winners);
+        // Eight rows of taps at most, in registers; rows past the kernel stay unused.
+        Vector256<float> t0 = default, t1 = default, t2 = default, t3 = default, t4 = default, t5 = default, t6 = default, t7 = default;
+        float biasSum = 0;
+        int lastSafeOrigin = plane.Length - (kernel - 1) * columns - Vector256<float>.Count;
+        for (int py = 0, p = 0; py < pooledRows; py++)
+        {
+            for (int px = 0; px < pooledColumns; px++, p++)
+            {
+                int winner = Unsafe.Add(ref winRef, p);
+                // Branch-free: an output without a winner (ReLU cut it) adds zero at its window's first position.
+                int valid = (winner - MaxPool2x2Kernel.NoWinner) >> 31;
+                float g = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(Unsafe.Add(ref gradRef, p)) & valid);
+                int origin = (2 * py + ((winner >> 1) & 1)) * columns + 2 * px + (winner & 1);
+                biasSum += g;
+                if (origin > lastSafeOrigin)
+                {
+                    AddScalar(plane, origin, columns, kernel, g, taps);
+                    continue;
+                }
+                var scale = Vector256.Create(g);
+                ref float at = ref Unsafe.Add(ref planeRef, origin);
+                t0 += scale * Vector256.LoadUnsafe(ref at);
+                if (kernel > 1) t1 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+                if (kernel > 2) t2 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+                if (kernel > 3) t3 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+                if (kernel > 4) t4 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
+                if (kernel > 5) t5 += scale * Vector256.LoadUnsafe(ref at, (nuint)(5 * columns));
+                if (kernel > 6) t6 += scale * Vector256.LoadUnsafe(ref at, (nuint)(6 * columns));
+                if (kernel > 7) t7 += scale * Vector256.LoadUnsafe(ref at, (nuint)(7 * columns));
+            }
+        }
+        Span<Vector256<float>> rows = [t0, t1, t2, t3, t4, t5, t6, t7];
+        for (int i = 0; i < kernel; i++)
+            for (int j = 0; j < kernel; j++)
+                taps[i * kernel + j] += rows[i][j];
+        return biasSum;
+    }
+
+    private static void AddScalar(ReadOnlySpan<float> plane, int origin, int columns, int kernel, float g, Span<float> taps)
+    {
+        for (int i = 0; i < kernel; i++)
+            for (int j = 0; j < kernel; j++)
+                taps[i * kernel + j] += g * plane[origin + i * columns + j];
+    }
+
+    private static float AddPlaneScalar(ReadOnlySpan<float> plane, int columns, ReadOnlySpan<float> gradient, ReadOnlySpan<byte> winners,
+        int pooledRows, int pooledColumns, int kernel, Span<float> taps)
+    {
+        float biasSum = 0;
+        for (int py = 0, p = 0; py < pooledRows; py++)
+            for (int px = 0; px < pooledColumns; px++, p++)
+            {
+                byte winner = winners[p];
+                if (winner >= MaxPool2x2Kernel.NoWinner) continue;
+                biasSum += gradient[p];
+                AddScalar(plane, (2 * py + (winner >> 1)) * columns + 2 * px + (winner & 1), columns, kernel, gradient[p], taps);
+            }
+        return biasSum;
+    }
+}
