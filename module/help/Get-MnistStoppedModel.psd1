@@ -15,7 +15,8 @@ $model = Get-MnistStoppedModel
 $data = Import-MnistData -TrainCount 1000 -TestCount 100
 try { $data | Invoke-MnistTraining -Epochs 3 -Quiet -OnEpochEnd { if ($_.Epoch -eq 2) { throw 'boom' } } } catch { $model = $_.TargetObject }
 $model.EpochsTrained
-'@; Remarks = 'A failed training carries its model in the error record (TargetObject; $Error[0].TargetObject after the fact): here the model as after epoch 2. Get-MnistStoppedModel returns the same model.' }
-        @{ Code = 'Get-MnistStoppedModel -Clear | Export-MnistModel -Path (Join-Path ([IO.Path]::GetTempPath()) rescued.mnist) -Force'; Remarks = 'Saves the last stopped model (if any) to a file and forgets it.' }
+(Get-MnistStoppedModel) -eq $model
+'@; Remarks = 'A failed training carries its model in the error record (TargetObject; $Error[0].TargetObject after the fact): here the model as after epoch 2. Get-MnistStoppedModel returns the same model (True).' }
+        @{ Code = 'Get-MnistStoppedModel -Clear | Export-MnistModel -Path ./rescued.mnist'; Remarks = 'Saves the last stopped model of this session (if there is one) to a file, and forgets it.' }
     )
 }

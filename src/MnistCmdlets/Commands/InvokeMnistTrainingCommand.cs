@@ -113,7 +113,6 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
     [ValidateNotNullOrEmpty]
     public string? LogPath { get; set; }
 
-
     /// <summary>End with an error when an epoch's loss is not finite, keeping the last finite epoch. On unless -TerminateOnNaN:$false.</summary>
     [Parameter]
     public SwitchParameter TerminateOnNaN { get; set; }

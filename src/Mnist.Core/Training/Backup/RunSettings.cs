@@ -55,7 +55,7 @@ public static class RunSettings
     private static string WeightsSha256(MnistModel model)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) model.Network.save(writer);
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) model.WriteWeights(writer);
         return MnistFiles.Sha256Hex(buffer.ToArray());
     }
 
