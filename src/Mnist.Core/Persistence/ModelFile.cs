@@ -37,6 +37,7 @@ public static class ModelFile
 
     public static void Save(MnistModel model, string path, bool overwrite)
     {
+        using var use = model.BeginUse();
         AtomicFile.Write(path, stream => Write(model, stream), overwrite);
         model.SetFilePath(System.IO.Path.GetFullPath(path));
     }

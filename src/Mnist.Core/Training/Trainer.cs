@@ -27,6 +27,8 @@ public static class Trainer
     public static TrainingResult Fit(MnistModel model, MnistSplit train, TrainingOptions options,
         IEnumerable<ITrainingCallback>? callbacks = null, CancellationToken cancel = default)
     {
+        // One training at a time: a second (from -OnEpochEnd, another thread) is refused before it changes anything.
+        using var exclusive = model.BeginExclusiveTraining();
         options.Validate();
         var data = train.Data ?? throw new MnistException("InvalidDataArgument", MnistErrorKind.InvalidArgument,
             $"The {train.Name} split does not belong to a dataset; load the data as a dataset first.", train.Name);

@@ -20,6 +20,7 @@ public static class OnnxExporter
 
     public static void Save(MnistModel model, string path, bool overwrite)
     {
+        using var use = model.BeginUse();
         var proto = Build(model);
         AtomicFile.Write(path, stream => proto.WriteTo(stream), overwrite);
         model.SetFilePath(System.IO.Path.GetFullPath(path));
