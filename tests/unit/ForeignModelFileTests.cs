@@ -103,6 +103,73 @@ public class ForeignModelFileTests
         Assert.Contains(path, e.Message);
     }
 
+    /// <summary>Architectures far larger than a small MLP's weights: CNN presets with wide dense layers, and a layer list.</summary>
+    public static TheoryData<ModelFormat, string> LargeArchitectures()
+    {
+        var data = new TheoryData<ModelFormat, string>();
+        foreach (var format in Enum.GetValues<ModelFormat>())
+        {
+            data.Add(format, """{"Architecture": "Cnn", "HiddenUnits": [4096], "Dropout": [0.25, 0.5]}""");
+            data.Add(format, """{"Architecture": "FastCnn", "HiddenUnits": [8192], "Dropout": []}""");
+            data.Add(format, """{"Architecture": "Custom", "Layers": ["Conv2D(4096, 3)", "Flatten", "Dense(10)"]}""");
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LargeArchitectures))]
+    public void An_architecture_far_larger_than_the_files_weights_is_refused_before_the_network_is_built(ModelFormat format, string spec)
+    {
+        var path = Saved(format);
+        var replacement = JsonNode.Parse(spec)!.AsObject();
+        switch (format)
+        {
+            case ModelFormat.PyTorch:
+            {
+                var json = Persistence.PyTorch.PyTorchModelFile.ArchitecturePath(path);
+                var root = JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+                var target = root["spec"]!.AsObject();
+                target.Remove("layers");
+                foreach (var (key, value) in replacement)
+                    target[System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(key)] = value?.DeepClone();
+                File.WriteAllText(json, root.ToJsonString());
+                break;
+            }
+            case ModelFormat.Onnx:
+            {
+                var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+                var entry = proto.MetadataProps.Single(p => p.Key == OnnxModelFile.RecordKey);
+                var root = JsonNode.Parse(entry.Value)!.AsObject();
+                Replace(root["Spec"]!.AsObject(), replacement);
+                entry.Value = root.ToJsonString();
+                File.WriteAllBytes(path, proto.ToByteArray());
+                break;
+            }
+            default:
+            {
+                using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+                var old = zip.GetEntry("model.json")!;
+                JsonObject root;
+                using (var stream = old.Open()) root = JsonNode.Parse(stream)!.AsObject();
+                old.Delete();
+                Replace(root["Spec"]!.AsObject(), replacement);
+                using var output = zip.CreateEntry("model.json").Open();
+                output.Write(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()));
+                break;
+            }
+        }
+        var e = Assert.Throws<MnistException>(() => ModelFormats.Load(path));
+        Assert.Equal("ModelArchitectureMismatch", e.ErrorId);
+        Assert.Contains(path, e.Message);
+        Assert.Contains("is too small for the architecture", e.Message); // the size check, made before the network is built
+    }
+
+    private static void Replace(JsonObject spec, JsonObject replacement)
+    {
+        spec.Remove("Layers");
+        foreach (var (key, value) in replacement) spec[key] = value?.DeepClone();
+    }
+
     /// <summary>A copy of a good state_dict file with its data.pkl changed.</summary>
     internal static string WithPickle(Func<byte[], byte[]> change)
     {
