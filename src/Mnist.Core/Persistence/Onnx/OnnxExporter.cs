@@ -26,9 +26,10 @@ public static class OnnxExporter
         model.SetFilePath(System.IO.Path.GetFullPath(path));
     }
 
-    public static ModelProto Build(MnistModel model)
+    /// <param name="withWeightData">False: the weights as their type and shape only, the graph's structure (what an import compares a file with).</param>
+    public static ModelProto Build(MnistModel model, bool withWeightData = true)
     {
-        var graph = new OnnxGraph();
+        var graph = new OnnxGraph { WithoutWeightData = !withWeightData };
         graph.FreshName(InputName);
         graph.FreshName(OutputName);
         graph.Proto.Name = model.Name;
