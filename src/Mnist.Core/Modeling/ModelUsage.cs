@@ -13,15 +13,12 @@ internal sealed class ModelUsage
     private readonly Action _dispose;
     private int _users;
     private bool _training;
-    private bool _disposeRequested;
+    private volatile bool _disposeRequested;
 
     public ModelUsage(Action dispose) => _dispose = dispose;
 
     /// <summary>Dispose was called (it may still be waiting for the uses in progress to end).</summary>
-    public bool DisposeRequested
-    {
-        get { lock (_gate) return _disposeRequested; }
-    }
+    public bool DisposeRequested => _disposeRequested;
 
     /// <summary>A training holds the model.</summary>
     public bool InTraining

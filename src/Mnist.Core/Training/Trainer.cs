@@ -82,6 +82,8 @@ public static class Trainer
                     for (int b = 0; b < batches; b++)
                     {
                         cancel.ThrowIfCancellationRequested();
+                        // Disposed from a callback or another thread: the epoch is undone, then the weights are freed.
+                        model.ThrowIfDisposed();
                         context.StartBatch(b + 1);
                         foreach (var hook in hooks) hook.OnBatchBegin(context);
                         int start = b * batchSize;

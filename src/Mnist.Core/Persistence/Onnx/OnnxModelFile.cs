@@ -52,10 +52,10 @@ public static class OnnxModelFile
         if (record.Problem() is { } problem) throw Invalid(full, path, problem);
         return ModelFileFormat.Assemble(record, full, (why, e) => Invalid(full, path, why, e), model =>
         {
-            // The graph is what the file computes: it must be the export of the model the metadata describes.
-            var weights = model.State.Keys.ToHashSet();
-            OnnxGraphCheck.Check(proto, OnnxExporter.Build(model, withWeightData: false), weights, full, path);
+            // The weights by name (each must fit the architecture), then the graph, which is what the file computes: it
+            // must be the export of the model the metadata describes.
             CopyWeights(model, proto, full, path);
+            OnnxGraphCheck.Check(proto, OnnxExporter.Build(model, withWeightData: false), model.State.Keys.ToHashSet(), full, path);
         });
     }
 
