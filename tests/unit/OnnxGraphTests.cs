@@ -12,7 +12,7 @@ namespace Mnist.Core.Tests;
 /// ONNX import follows the file: its structure is counted before it is parsed, and its graph must be the module's
 /// export of the model its metadata describes (issue 23, second round).
 /// </summary>
-public class OnnxGraphTests
+public class OnnxGraphTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static string TempPath(string name = "model.onnx") => Path.Combine(ForeignModelFileTests.TempFolder(), name);
 
@@ -48,6 +48,7 @@ public class OnnxGraphTests
             OnnxExporter.Save(model, path, overwrite: false);
             using var stream = File.OpenRead(path);
             var census = OnnxCensus.Of(stream, stream.Length);
+            output.WriteLine($"{network[0]}...: {census.Nodes} nodes, {census.Initializers} initializers, {census.Attributes} attributes, {census.Objects} objects, depth {census.Depth}, {stream.Length:N0} bytes");
             Assert.InRange(census.Nodes * 8, 1, OnnxCensus.MaxNodes);
             Assert.InRange(census.Initializers * 8, 1, OnnxCensus.MaxInitializers);
             Assert.InRange(census.Attributes * 8, 1, OnnxCensus.MaxAttributes);

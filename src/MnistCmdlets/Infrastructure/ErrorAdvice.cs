@@ -112,6 +112,7 @@ internal static class ErrorAdvice
         ["LogFileInvalid"] = "Give -LogPath the log the interrupted run wrote, or a new file name.",
         ["OnEpochEndFailed"] = "Fix the -OnEpochEnd script block; the model is as after the epoch it failed on.",
         ["OnnxFileInvalid"] = "Give an .onnx file that Export-MnistModel wrote, or export the model again.",
+        ["OnnxGraphMismatch"] = "Do not use this file: its graph was changed after Export-MnistModel wrote it. Export the model again, or get a fresh copy from its source.",
         ["OnnxModelForeign"] = "Import-MnistModel reads only ONNX files this module wrote; serve other ONNX models with ONNX Runtime.",
         ["PathHasNul"] = "Remove the NUL character (`0) from the path.",
         ["PathIsFolder"] = "Give a file name, not a folder.",
