@@ -233,6 +233,25 @@ public class ForeignModelFileTests
         Assert.Contains(path, e.Message);
     }
 
+    [Fact]
+    public void A_pickle_that_hands_one_long_string_to_thousands_of_calls_is_refused_before_unpickling()
+    {
+        // bytearray(s) copies s: one 64 KB string, memoized once and passed to 1,000 calls, would be 64 MB.
+        var pickle = new List<byte> { 0x80, 0x02 };
+        pickle.AddRange(System.Text.Encoding.Latin1.GetBytes("c__builtin__\nbytearray\nq\u00010"));
+        pickle.Add((byte)'X');
+        pickle.AddRange(BitConverter.GetBytes(65_536));
+        pickle.AddRange(Enumerable.Repeat((byte)'a', 65_536));
+        pickle.AddRange(new byte[] { (byte)'q', 2, (byte)'0' });
+        for (int i = 0; i < 1_000; i++) pickle.AddRange(new byte[] { (byte)'h', 1, (byte)'h', 2, 0x85, (byte)'R', (byte)'0' });
+        pickle.AddRange(new byte[] { (byte)'}', (byte)'.' });
+        var path = WithPickle(_ => pickle.ToArray());
+        var e = Assert.Throws<MnistException>(() => ModelFormats.Load(path));
+        Assert.Equal("PyTorchFileInvalid", e.ErrorId);
+        Assert.Contains(path, e.Message);
+        Assert.Contains("more than 1 MB of text and bytes to calls", e.Message);
+    }
+
     [Theory]
     [InlineData(new byte[] { 0x80, 0x02, (byte)'}', (byte)'(' })]         // ends before its STOP
     [InlineData(new byte[] { 0x80, 0x02, 0xff, (byte)'.' })]              // an opcode pickle does not have

@@ -25,10 +25,18 @@ internal sealed class PickleCensus
     /// <summary>Strings longer than this are skipped (a state_dict's names are short): a stand-in, not the text, goes on the stack.</summary>
     private const int MaxKeptString = 4096;
 
+    /// <summary>
+    /// Text and bytes handed to calls other than tensor rebuilds (the unpickler's constructors copy them: bytearray,
+    /// a codec's encode): a state_dict passes a few bytes a tensor ('storage', a key, 'cpu'); a pickle that passes one
+    /// long string to thousands of calls is refused past this.
+    /// </summary>
+    public const int MaxCallBytes = 1 << 20;
+
     public int StorageLoads { get; private set; }
     public long StorageBytes { get; private set; }
     public int TensorRebuilds { get; private set; }
     public long TensorBytes { get; private set; }
+    public long CallBytes { get; private set; }
 
     private readonly List<object> _stack = new();
     private readonly List<int> _marks = new();
@@ -48,6 +56,8 @@ internal sealed class PickleCensus
 
     private sealed record Global(string Module, string Name);
     private sealed record Storage(long Bytes, int ElementSize);
+    /// <summary>Text or bytes too long to keep, by their size.</summary>
+    private sealed record Sized(long Bytes);
     private sealed record Tuple(object[] Items)
     {
         public static readonly Tuple Empty = new(Array.Empty<object>());
@@ -85,9 +95,9 @@ internal sealed class PickleCensus
                 case (byte)'T': Push(Text(Length(4))); break;  // BINSTRING
                 case (byte)'U': Push(Text(Byte())); break;     // SHORT_BINSTRING
                 case (byte)'S' or (byte)'V': Push(Line()); break; // STRING, UNICODE
-                case (byte)'B': Skip(Length(4)); Push(Other.Value); break;
-                case (byte)'C': Skip(Byte()); Push(Other.Value); break;
-                case 0x8e or 0x96: Skip(Length(8)); Push(Other.Value); break;
+                case (byte)'B': Push(Blob(Length(4))); break;
+                case (byte)'C': Push(Blob(Byte())); break;
+                case 0x8e or 0x96: Push(Blob(Length(8))); break;
                 case (byte)')': Push(Tuple.Empty); break;
                 case (byte)'t': Push(new Tuple(PopToMark())); break;
                 case 0x85: Push(new Tuple(new[] { Pop() })); break;
@@ -109,10 +119,10 @@ internal sealed class PickleCensus
                 case 0x93: { var name = Pop(); var module = Pop(); Push(new Global(module as string ?? "?", name as string ?? "?")); break; }
                 case (byte)'R': { var args = Pop(); Push(Call(Pop(), args)); break; } // REDUCE
                 case (byte)'b': Pop(); Peek(); break;          // BUILD
-                case 0x81: Pop(); Pop(); Push(Other.Value); break; // NEWOBJ
-                case 0x92: Pop(); Pop(); Pop(); Push(Other.Value); break; // NEWOBJ_EX
-                case (byte)'i': Line(); Line(); PopToMark(); Push(Other.Value); break; // INST
-                case (byte)'o': PopToMark(); Push(Other.Value); break; // OBJ
+                case 0x81: Passed(Pop()); Pop(); Push(Other.Value); break; // NEWOBJ
+                case 0x92: Passed(Pop()); Passed(Pop()); Pop(); Push(Other.Value); break; // NEWOBJ_EX
+                case (byte)'i': Line(); Line(); Passed(new Tuple(PopToMark())); Push(Other.Value); break; // INST
+                case (byte)'o': Passed(new Tuple(PopToMark())); Push(Other.Value); break; // OBJ
                 case (byte)'P': Line(); StorageLoads++; Push(Other.Value); break; // PERSID
                 case (byte)'Q': Push(Load(Pop())); break;      // BINPERSID
                 default:
@@ -136,7 +146,10 @@ internal sealed class PickleCensus
     private object Call(object callable, object args)
     {
         if (callable is not Global { Module: "torch._utils" } rebuild || !rebuild.Name.StartsWith("_rebuild_", StringComparison.Ordinal))
+        {
+            Passed(args);
             return Other.Value;
+        }
         TensorRebuilds++;
         // _rebuild_tensor(_v2)(storage, offset, size, stride, ...): zeros of the size, then the storage's bytes.
         if (args is Tuple { Items: [Storage storage, _, Tuple size, ..] })
@@ -148,6 +161,21 @@ internal sealed class PickleCensus
         }
         return Other.Value; // a tensor's stand-in: nothing the census needs from it
     }
+
+    /// <summary>Counts the text and bytes a call is given (through tuples; a list or dict is a stand-in without contents).</summary>
+    private void Passed(object args)
+    {
+        CallBytes = Add(CallBytes, SizeOf(args, 0));
+        if (CallBytes > MaxCallBytes) throw Fail(_read, $"it hands more than {MaxCallBytes >> 20} MB of text and bytes to calls");
+    }
+
+    private static long SizeOf(object value, int depth) => value switch
+    {
+        string text => text.Length,
+        Sized sized => sized.Bytes,
+        Tuple tuple when depth < 8 => tuple.Items.Sum(item => SizeOf(item, depth + 1)),
+        _ => 0,
+    };
 
     private static int? ElementSize(string storage) => storage switch
     {
@@ -237,9 +265,15 @@ internal sealed class PickleCensus
         if (length > MaxKeptString)
         {
             Skip(length);
-            return Other.Value;
+            return new Sized(length);
         }
         return Encoding.UTF8.GetString(Bytes(length));
+    }
+
+    private Sized Blob(int length)
+    {
+        Skip(length);
+        return new Sized(length);
     }
 
     private string Line()
