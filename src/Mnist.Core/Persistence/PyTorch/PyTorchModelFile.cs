@@ -57,9 +57,37 @@ public static class PyTorchModelFile
             throw new MnistException("ModelFileNotFound", MnistErrorKind.NotFound, $"Model file '{full}' does not exist.", path);
         var architecture = ReadArchitecture(full, path);
         if (architecture.Spec is null) throw InvalidArchitecture(full, "it has no spec");
-        SpecSize.Check(architecture.Spec, new FileInfo(full).Length, full, ArchitecturePath(full), path);
+        SpecSize.Check(architecture.Spec, ContentBytes(architecture.Spec, full), full, ArchitecturePath(full), path);
         if (architecture.Problem() is { } problem) throw InvalidArchitecture(full, problem);
         return ModelFileFormat.Assemble(architecture, full, (why, e) => InvalidArchitecture(full, why, e), model => LoadWeights(model, full, path));
+    }
+
+    /// <summary>
+    /// The bytes the state_dict really holds, to check the architecture against: the file's length, or, when the
+    /// weights are larger than that (the module's writer deflates them, some 8% smaller for trained weights), what its
+    /// entries really inflate to, read up to what the weights need and no further.
+    /// </summary>
+    private static long ContentBytes(ModelSpec spec, string full)
+    {
+        long length = new FileInfo(full).Length;
+        if (SpecSize.WeightBytes(spec) is not long needed || needed <= length + SpecSize.Slack) return length;
+        long limit = needed + SpecSize.Slack, total = 0;
+        try
+        {
+            using var zip = new ZipArchive(InputFile.OpenRead(full));
+            var buffer = new byte[1 << 16];
+            foreach (var entry in zip.Entries)
+            {
+                using var stream = entry.Open();
+                for (int read; total <= limit && (read = stream.Read(buffer)) > 0;) total += read;
+                if (total > limit) break;
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return length; // not a readable zip: the state_dict's reader says so, after this check
+        }
+        return Math.Max(length, total);
     }
 
     private static PyTorchArchitecture ReadArchitecture(string full, string path)
