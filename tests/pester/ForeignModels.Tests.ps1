@@ -21,51 +21,7 @@ BeforeAll {
         $path
     }
 
-    function Find-Bytes([byte[]] $Bytes, [byte[]] $Pattern, [int] $From = 0) {
-        for ($i = $From; $i -le $Bytes.Length - $Pattern.Length; $i++) {
-            $j = 0
-            while ($j -lt $Pattern.Length -and $Bytes[$i + $j] -eq $Pattern[$j]) { $j++ }
-            if ($j -eq $Pattern.Length) { return $i }
-        }
-        -1
-    }
-
-    # A protobuf varint.
-    function Get-Varint([long] $Value) {
-        $bytes = [System.Collections.Generic.List[byte]]::new()
-        do { $b = [byte]($Value -band 0x7f); $Value = $Value -shr 7; if ($Value) { $b = $b -bor 0x80 }; $bytes.Add($b) } while ($Value)
-        , $bytes.ToArray()
-    }
-
-    # A .pt file whose data.pkl is changed by $Change (bytes in, bytes out).
-    function New-HostilePickle([string] $Name, [scriptblock] $Change) {
-        $path = Copy-Good $goodPt $Name
-        $zip = [System.IO.Compression.ZipFile]::Open($path, 'Update')
-        try {
-            $old = $zip.Entries | Where-Object Name -EQ 'data.pkl'
-            $entryName = $old.FullName
-            $stream = $old.Open(); $buffer = [System.IO.MemoryStream]::new(); $stream.CopyTo($buffer); $stream.Dispose()
-            $old.Delete()
-            $bytes = [byte[]](& $Change $buffer.ToArray())
-            $output = $zip.CreateEntry($entryName).Open(); $output.Write($bytes, 0, $bytes.Length); $output.Dispose()
-        } finally { $zip.Dispose() }
-        $path
-    }
-
-    # The pickle, then $Copies more rebuilds of its first tensor, each dropped at once, before its last SETITEMS.
-    function Add-DroppedRebuilds([byte[]] $Pickle, [int] $Copies) {
-        # The first tensor's arguments are memoized just before its REDUCE: TUPLE, BINPUT n, REDUCE.
-        $at = Find-Bytes $Pickle ([byte[]](0x74, 0x71)) (Find-Bytes $Pickle ([Text.Encoding]::ASCII.GetBytes('_rebuild_tensor_v2')))
-        while ($Pickle[$at + 3] -ne 0x52) { $at = Find-Bytes $Pickle ([byte[]](0x74, 0x71)) ($at + 1) }
-        $argsMemo = $Pickle[$at + 2]
-        $extra = [System.Collections.Generic.List[byte]]::new()
-        $extra.AddRange([Text.Encoding]::ASCII.GetBytes("ctorch._utils`n_rebuild_tensor_v2`n"))
-        $extra.AddRange([byte[]](0x71, 0xfe, 0x30))                         # BINPUT 254, POP
-        $one = [byte[]](0x68, 0xfe, 0x68, $argsMemo, 0x52, 0x30)             # BINGET fn, BINGET args, REDUCE, POP
-        for ($i = 0; $i -lt $Copies; $i++) { $extra.AddRange($one) }
-        $end = $Pickle.Length - 2                                            # 'u.': SETITEMS, STOP
-        , [byte[]]($Pickle[0..($end - 1)] + $extra.ToArray() + $Pickle[$end..($Pickle.Length - 1)])
-    }
+    . "$PSScriptRoot/HostileFiles.ps1"
 
     # Runs $Script in a child pwsh with the module and a warmed-up model; returns its output with the peak RSS growth
     # (VmHWM) of the measured part and its duration.
@@ -116,7 +72,8 @@ Describe 'Import-MnistModel given hostile ONNX and PyTorch files' {
         @{ Case = 'an empty class name'; ErrorId = 'PyTorchArchitectureInvalid'; Json = { param($j) $j.class_names[3] = '' } }
         @{ Case = 'a pickle that is None'; ErrorId = 'PyTorchFileInvalid'; Pickle = [byte[]](0x80, 0x02, 0x4E, 0x2E) }
     ) {
-        $path = if ($Pickle) { New-HostilePickle "$([guid]::NewGuid().ToString('N')).pt" { param($b) , $Pickle } } else { Copy-Good $goodPt "$([guid]::NewGuid().ToString('N')).pt" }
+        $name = "$([guid]::NewGuid().ToString('N')).pt"
+        $path = if ($Pickle) { New-HostilePickle (Join-Path $folder $name) $goodPt { param($b) , $Pickle } } else { Copy-Good $goodPt $name }
         if ($Json) {
             $jsonPath = [IO.Path]::ChangeExtension($path, '.json')
             $j = Get-Content $jsonPath -Raw | ConvertFrom-Json
@@ -133,14 +90,7 @@ Describe 'Import-MnistModel given hostile ONNX and PyTorch files' {
     }
 
     It 'refuses a 12 MB ONNX file of 6 million empty initializers with ModelFileTooLarge in little memory and time (in a child process)' {
-        $path = Copy-Good $goodOnnx 'initializers.onnx'
-        $count = 6000000
-        $stream = [IO.File]::Open($path, 'Append')
-        $head = [byte[]](@(0x3A) + (Get-Varint ($count * 2)))                  # a second ModelProto.graph, merged into the first
-        $stream.Write($head, 0, $head.Length)
-        $block = [byte[]]::new(2 * 65536); for ($i = 0; $i -lt $block.Length; $i += 2) { $block[$i] = 0x2A }   # GraphProto.initializer, empty
-        for ($written = 0; $written -lt $count; $written += 65536) { $stream.Write($block, 0, 2 * [Math]::Min(65536, $count - $written)) }
-        $stream.Dispose()
+        $path = New-EmptyInitializersOnnx (Join-Path $folder 'initializers.onnx') $goodOnnx 6000000
         (Get-Item $path).Length | Should -BeGreaterThan 12000000
         $run = Invoke-Measured "`$m = Import-MnistModel -LiteralPath '$path', '$goodOnnx' -ErrorVariable e -ErrorAction SilentlyContinue; 'ids=' + (`$e.FullyQualifiedErrorId -join ';') + '|' + `$e[0].TargetObject; 'imported=' + @(`$m).Count"
         $run.ExitCode | Should -Be 0 -Because $run.Output
@@ -151,7 +101,7 @@ Describe 'Import-MnistModel given hostile ONNX and PyTorch files' {
     }
 
     It 'refuses a PyTorch file whose pickle rebuilds a tensor 150,000 times and drops the copies, in little memory and time (in a child process)' {
-        $path = New-HostilePickle 'rebuilds.pt' { param($b) Add-DroppedRebuilds $b 150000 }
+        $path = New-HostilePickle (Join-Path $folder 'rebuilds.pt') $goodPt { param($b) Add-DroppedRebuilds $b 150000 }
         (Get-Item $path).Length | Should -BeLessThan 2MB
         $run = Invoke-Measured "`$m = Import-MnistModel -LiteralPath '$path', '$goodPt' -ErrorVariable e -ErrorAction SilentlyContinue; 'ids=' + (`$e.FullyQualifiedErrorId -join ';') + '|' + `$e[0].TargetObject; 'message=' + `$e[0].Exception.Message; 'imported=' + @(`$m).Count"
         $run.ExitCode | Should -Be 0 -Because $run.Output
