@@ -96,7 +96,11 @@ try {
         $returned = Invoke-Command -Session $session -ScriptBlock $train -ArgumentList $specJson, $null, $null, $work, $HostName
         if ($returned.NeedData) {
             $bytes = [IO.File]::ReadAllBytes($spec.DataPath($TrialPath))
+            Write-Host ("The data is not in the cache of '{0}': sending it ({1:N1} MB)." -f $HostName, ($bytes.Length / 1MB))
             $returned = Invoke-Command -Session $session -ScriptBlock $train -ArgumentList $specJson, $null, $bytes, $work, $HostName
+        }
+        else {
+            Write-Host "'$HostName' loaded the data from its cache (a known dataset, checked by identity)."
         }
     }
     catch {

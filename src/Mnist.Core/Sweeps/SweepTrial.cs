@@ -29,6 +29,9 @@ public sealed class SweepTrial
     /// <summary>The machine the trial ran on: 'localhost' for a process here, else the host name it was sent to.</summary>
     public string? Host { get; init; }
 
+    /// <summary>The process the trial was trained in (on its host).</summary>
+    public int? ProcessId { get; init; }
+
     /// <summary>Why a trial failed or has not run.</summary>
     public string? Reason { get; init; }
     public int Attempts { get; init; }
@@ -60,6 +63,7 @@ public sealed class SweepTrial
             Loss = outcome?.Loss,
             Seconds = outcome?.Seconds,
             Host = outcome?.Host ?? state.Host,
+            ProcessId = outcome?.ProcessId,
             Reason = state.Reason,
             Attempts = state.Attempts,
             ModelPath = outcome is not null && File.Exists(model) ? model : null,

@@ -25,6 +25,9 @@ public sealed record TrialOutcome
     public double Seconds { get; init; }
     public string? Host { get; init; }
 
+    /// <summary>The process that trained it (on <see cref="Host"/>).</summary>
+    public int ProcessId { get; init; }
+
     public static TrialOutcome Of(MnistModel model, string monitor, double seconds, string? host)
     {
         var rows = model.History;
@@ -44,6 +47,7 @@ public sealed record TrialOutcome
             ValAccuracy = best?.ValAccuracy,
             Seconds = Math.Round(seconds, 2),
             Host = host,
+            ProcessId = Environment.ProcessId,
         };
     }
 

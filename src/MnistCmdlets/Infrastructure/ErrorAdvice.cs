@@ -157,6 +157,7 @@ internal static class ErrorAdvice
         ["SweepPathInvalid"] = "Give -Path a new or empty folder, or a sweep's folder.",
         ["SweepFolderInUse"] = "Wait for the other sweep to end, or give another -Path.",
         ["SweepNotFound"] = "Give the -Path of a folder Invoke-MnistSweep wrote.",
+        ["NoSweepResult"] = "Draw the rows once some trials have succeeded (Get-MnistSweep shows their Status).",
         ["SweepHasNoResult"] = "Look at the rows' Status and Reason (Get-MnistSweep -Path ...), fix the cause, and run the sweep again (with -RetryFailed).",
         ["SweepTrialIncomplete"] = "Run the sweep again with -RetryFailed; check that the other machine's module is the same version.",
         ["TrialStartFailed"] = "Check that PowerShell (pwsh) can be started from this session; the message names the program tried.",
