@@ -190,16 +190,21 @@ Describe 'Invoke-MnistSweep' {
         ($rows | ForEach-Object { "$($_.Trial) $($_.Score) $($_.ValLoss)" }) | Should -Be ($unbroken | ForEach-Object { "$($_.Trial) $($_.Score) $($_.ValLoss)" })
     }
 
-    It 'starts no trial once -TimeBudget is spent, and runs the rest when run again' {
+    It 'starts no trial once -TimeBudget is spent, and runs the rest when run again (sweeping -Layers lists)' {
         $path = Join-Path $folder 'budget'
+        $layers = @{ Layers = @('Dense(32, activation=relu)', 'Dense(10, activation=softmax)'), @('Dense(10, activation=softmax)') }
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $rows = @($data | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001, 0.002 } -Epochs 1 -Seed 2 -TimeBudget '00:00:02' -Path $path -WarningVariable warnings -WarningAction SilentlyContinue)
+        $rows = @($data | Invoke-MnistSweep -Parameter $layers -Epochs 1 -Seed 2 -TimeBudget '00:00:02' -Path $path -WarningVariable warnings -WarningAction SilentlyContinue)
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 90
-        @($rows | Where-Object Status -eq 'Pending').Count | Should -BeGreaterOrEqual 1
-        ($rows | Where-Object Status -eq 'Pending' | Select-Object -First 1).Reason | Should -BeLike '*budget*'
+        $pending = @($rows | Where-Object Status -eq 'Pending')
+        $pending.Count | Should -BeGreaterOrEqual 1
+        $pending[0].Reason | Should -BeLike '*budget*'
         "$warnings" | Should -BeLike '*budget*'
-        $rows = @($data | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001, 0.002 } -Epochs 1 -Seed 2 -Path $path)
+        $rows = @($data | Invoke-MnistSweep -Parameter $layers -Epochs 1 -Seed 2 -Path $path)
         $rows.Status | Should -Not -Contain 'Pending'
+        $small = $rows | Where-Object { $_.Layers.Count -eq 1 }
+        $large = $rows | Where-Object { $_.Layers.Count -eq 2 }
+        (Import-MnistModel -Path $small.ModelPath).Layers.Count | Should -BeLessThan (Import-MnistModel -Path $large.ModelPath).Layers.Count
     }
 }
 
@@ -227,4 +232,19 @@ Describe 'Invoke-MnistSweep -HostName (PowerShell SSH remoting to an sshd on 127
         # A slice of MNIST is a known dataset: the remote machine loaded it from its own cache, checked by identity.
         Get-Content "$path/trials/00$($remote[0].Trial)/output.log" -Raw | Should -BeLike '*from its cache*'
     }
+
+    It 'sends the data with the trial when the machine does not have it' {
+        if (-not $server) { Set-ItResult -Skipped -Because "Debian's openssh-server (sshd) is not installed"; return }
+        $idx = Join-Path $folder 'own-idx'
+        $data | Export-MnistData -Path $idx -Format Idx | Out-Null
+        $own = Import-MnistData -Path $idx
+        $own.KnownAs | Should -BeNullOrEmpty
+        $path = Join-Path $folder 'remote-own'
+        $row = $own | Invoke-MnistSweep -Parameter @{ LearningRate = 0.002 } -Epochs 1 -Seed 4 -Path $path `
+            -HostName localhost -Port $server.Port -UserName $server.UserName -KeyFilePath $server.KeyFilePath -SSHOptions $server.Options
+        $row.Status | Should -Be 'Succeeded'
+        Get-Content "$path/trials/001/output.log" -Raw | Should -BeLike '*sending it*'
+        (Import-MnistModel -Path $row.ModelPath).TrainingData.Name | Should -Be $own.Name
+    }
 }
+

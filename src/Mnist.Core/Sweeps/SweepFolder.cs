@@ -54,14 +54,14 @@ public sealed class SweepFolder : IDisposable
                     throw new MnistException("SweepMismatch", MnistErrorKind.InvalidArgument,
                         $"The folder '{full}' holds another sweep ({difference}). Run the same command as before to resume it, or give another -Path.", full);
             }
-            else if (Directory.EnumerateFileSystemEntries(full).Any(e => System.IO.Path.GetFileName(e) != LockFileName))
+            else if (Directory.EnumerateFileSystemEntries(full).Any(e => System.IO.Path.GetFileName(e) is not (LockFileName or SweepDataFile.FileName)))
             {
                 throw new MnistException("SweepPathInvalid", MnistErrorKind.InvalidArgument,
                     $"The folder '{full}' is not empty and holds no sweep; give an empty or new folder.", full);
             }
             var folder = new SweepFolder(full, lockFile, definition);
-            if (!File.Exists(folder.DataPath) || !SameData(folder.DataPath, data)) SweepDataFile.Write(data, folder.DataPath);
             if (!File.Exists(file)) SweepJson.WriteFile(file, current);
+            if (!File.Exists(folder.DataPath) || !SameData(folder.DataPath, data)) SweepDataFile.Write(data, folder.DataPath);
             return folder;
         }
         catch

@@ -34,6 +34,9 @@ public sealed class SweepRunner
     private readonly SweepRunOptions _options;
     private readonly Func<TrialSettings, TrialWorker, TimeSpan?, TrialSpec?, TrialSpec> _specFor;
 
+    /// <summary>Each trial's status as last written (the runner is the only writer of state.json while it holds the folder).</summary>
+    private readonly Dictionary<int, TrialStatus> _status = new();
+
     /// <param name="specFor">The trial's spec for a worker, a training time limit, and the spec of its earlier start (kept
     /// where it must be, such as its threads, so that its backup resumes).</param>
     public SweepRunner(SweepFolder folder, IReadOnlyList<TrialWorker> workers, SweepRunOptions options,
@@ -48,6 +51,7 @@ public sealed class SweepRunner
     public void Run(Action<SweepProgress> report, Action<string> notice, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
+        foreach (var trial in _folder.Definition.Trials) _status[trial.Number] = SweepFolder.ReadState(_folder.TrialPath(trial)).Status;
         var waiting = new Queue<TrialSettings>(_folder.Definition.Trials
             .Where(t => SweepFolder.ReadState(_folder.TrialPath(t)).NeedsRun(_options.RetryFailed)));
         var running = new List<Running>();
@@ -103,7 +107,7 @@ public sealed class SweepRunner
                     }
                 }
 
-                var states = _folder.Definition.Trials.Select(t => SweepFolder.ReadState(_folder.TrialPath(t)).Status).ToArray();
+                var states = _status.Values.ToArray();
                 double? average = finishedSeconds.Count == 0 ? null : finishedSeconds.Average();
                 int slots = Math.Max(1, _workers.Where(w => w.DownReason is null).Sum(w => w.Slots));
                 report(new SweepProgress(states.Length, states.Count(s => s == TrialStatus.Succeeded), running.Count,
@@ -192,7 +196,11 @@ public sealed class SweepRunner
     private TrialState Failed(TrialSettings trial, string reason, string? host) =>
         SweepFolder.ReadState(_folder.TrialPath(trial)) with { Status = TrialStatus.Failed, Reason = reason, Host = host ?? SweepFolder.ReadState(_folder.TrialPath(trial)).Host, Ended = DateTimeOffset.Now };
 
-    private void Mark(TrialSettings trial, TrialState state) => SweepFolder.WriteState(_folder.TrialPath(trial), state);
+    private void Mark(TrialSettings trial, TrialState state)
+    {
+        SweepFolder.WriteState(_folder.TrialPath(trial), state);
+        _status[trial.Number] = state.Status;
+    }
 
     /// <summary>The reason the trial's process wrote before it ended, first line only (bounded: the file is the trial's).</summary>
     private static string? ReadFailure(string trialPath)
