@@ -8,7 +8,7 @@
     Outputs     = @('Mnist.Core.Sweeps.SweepTrial: one row per trial, best first.')
     Examples    = @(
         @{ Code = @'
-$folder = Join-Path ([IO.Path]::GetTempPath()) "sweep-$PID"
+$folder = Join-Path ([IO.Path]::GetTempPath()) "sweep-$(Get-Random)"
 Import-MnistData -TrainCount 500 -TestCount 100 | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001, 0.003 } -Epochs 1 -Seed 1 -Path $folder | Out-Null
 Get-MnistSweep -Path $folder | Select-Object -First 1 Rank, LearningRate, Score
 '@; Remarks = 'Reads the rows of the sweep back from its folder: the best trial first.' }

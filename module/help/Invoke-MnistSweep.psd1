@@ -27,7 +27,7 @@
     Examples    = @(
         @{ Code = @'
 $data = Import-MnistData -TrainCount 1000 -TestCount 100
-$rows = $data | Invoke-MnistSweep -Parameter @{ LearningRate = 0.0005, 0.002; HiddenUnits = @(32), @(64) } -Epochs 1 -Seed 1 -Path (Join-Path ([IO.Path]::GetTempPath()) "sweep-$PID")
+$rows = $data | Invoke-MnistSweep -Parameter @{ LearningRate = 0.0005, 0.002; HiddenUnits = @(32), @(64) } -Epochs 1 -Seed 1 -Path (Join-Path ([IO.Path]::GetTempPath()) "sweep-$(Get-Random)")
 $rows | Format-Table Rank, LearningRate, HiddenUnits, Score, Status
 '@; Remarks = 'A grid of four trials, one at a time, each in its own process; the rows come back best first by val_accuracy.' }
         @{ Code = @'
