@@ -88,7 +88,10 @@ Describe 'Invoke-MnistSweep' {
             ($read | ForEach-Object { "$($_.Rank) $($_.Trial) $($_.Score)" }) | Should -Be ($rows | ForEach-Object { "$($_.Rank) $($_.Trial) $($_.Score)" })
         }
 
-        It 'shows the rows in a table view' {
+        It 'shows the rows in a table view whose every column is a property of the row' {
+            $format = [xml](Get-Content (Join-Path (Split-Path $ModuleManifest) 'Mnist.format.ps1xml') -Raw)
+            $view = $format.Configuration.ViewDefinitions.View | Where-Object { $_.ViewSelectedBy.TypeName -eq 'Mnist.Core.Sweeps.SweepTrial' }
+            foreach ($label in $view.TableControl.TableHeaders.TableColumnHeader.Label) { $rows[0].PSObject.Properties.Name | Should -Contain $label }
             $table = $rows | Out-String -Width 200
             $table | Should -Match 'Rank\s+Trial\s+Status\s+Score'
             $table | Should -Match 'LearningRate=0.002, HiddenUnits=\[64\]|LearningRate=0.002, HiddenUnits=\[32\]'
