@@ -172,6 +172,31 @@ Describe 'Invoke-MnistSweep' {
         $rows[-1].Trial | Should -Be 1   # failed trials after the ranked ones
     }
 
+    It 'stops its trials with it on Ctrl+C (Stop), marks them Stopped, and resumes them when run again' -Skip:$IsWindows {
+        $path = Join-Path $folder 'stopped'
+        $sweep = [powershell]::Create()
+        $null = $sweep.AddScript({
+                param($Manifest, $Path)
+                Import-Module $Manifest
+                Import-MnistData -TrainCount 2000 -TestCount 100 | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001 } -Epochs 3 -Seed 6 -Path $Path
+            }).AddArgument($ModuleManifest).AddArgument($path)
+        $running = $sweep.BeginInvoke()
+        try {
+            Wait-Until { (Test-Path "$path/trials/001/epochs.csv") -and @(Get-Content "$path/trials/001/epochs.csv").Count -ge 2 } 180
+            $sweep.Stop()
+            { $sweep.EndInvoke($running) } | Should -Throw
+        }
+        finally { $sweep.Dispose() }
+        Get-TrialProcess $path | Should -BeNullOrEmpty
+        (Get-MnistSweep -Path $path).Status | Should -Be 'Stopped'
+        $row = $data | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001 } -Epochs 3 -Seed 6 -Path $path -WhatIf
+        $row | Should -BeNullOrEmpty   # -WhatIf runs nothing
+        $row = Import-MnistData -TrainCount 2000 -TestCount 100 | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001 } -Epochs 3 -Seed 6 -Path $path
+        $row.Status | Should -Be 'Succeeded'
+        $row.Attempts | Should -Be 2
+        $row.Epochs | Should -Be 3
+    }
+
     It 'resumes a killed sweep: finished trials are skipped, the unfinished one resumes, and the results are those of an unbroken sweep' -Skip:$IsWindows {
         $parameters = "-Parameter @{ LearningRate = 0.001, 0.003 } -Epochs 3 -Seed 5 -ThreadCount 1"
         $unbroken = @($data | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001, 0.003 } -Epochs 3 -Seed 5 -ThreadCount 1 -Path (Join-Path $folder 'unbroken'))
