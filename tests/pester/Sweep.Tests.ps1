@@ -20,6 +20,18 @@ BeforeAll {
         }
     }
 
+    # A sweep on 2,000 training images run in a runspace of this process, so that the test can act while it runs.
+    function Start-SweepInRunspace([string] $Path, [hashtable] $Parameter, [int] $Epochs, [long] $Seed) {
+        $sweep = [powershell]::Create()
+        $null = $sweep.AddScript({
+                param($Manifest, $Path, $Parameter, $Epochs, $Seed)
+                Import-Module $Manifest
+                Import-MnistData -TrainCount 2000 -TestCount 100 |
+                    Invoke-MnistSweep -Parameter $Parameter -Epochs $Epochs -Seed $Seed -Path $Path -WarningAction SilentlyContinue
+            }).AddArgument($ModuleManifest).AddArgument($Path).AddArgument($Parameter).AddArgument($Epochs).AddArgument($Seed)
+        [pscustomobject]@{ PowerShell = $sweep; Result = $sweep.BeginInvoke() }
+    }
+
     # A sweep run by another PowerShell process (so that the test can kill it).
     function Start-SweepProcess([string] $Path, [string] $Parameters) {
         $script = Join-Path $folder "sweep-$([IO.Path]::GetFileName($Path)).ps1"
@@ -150,20 +162,14 @@ Describe 'Invoke-MnistSweep' {
 
     It 'marks a trial whose process is killed (kill -9) as failed, and the other trials finish' -Skip:$IsWindows {
         $path = Join-Path $folder 'killed-trial'
-        $sweep = [powershell]::Create()
-        $null = $sweep.AddScript({
-                param($Manifest, $Path)
-                Import-Module $Manifest
-                Import-MnistData -TrainCount 2000 -TestCount 100 | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001, 0.002 } -Epochs 2 -Seed 3 -Path $Path -WarningAction SilentlyContinue
-            }).AddArgument($ModuleManifest).AddArgument($path)
-        $running = $sweep.BeginInvoke()
+        $sweep = Start-SweepInRunspace $path @{ LearningRate = 0.001, 0.002 } -Epochs 2 -Seed 3
         try {
             Wait-Until { Get-TrialProcess (Join-Path $path 'trials/001') }
             $victim = Get-TrialProcess (Join-Path $path 'trials/001')
             Stop-Process -Id $victim.Id -Force   # SIGKILL, as kill -9
-            $rows = @($sweep.EndInvoke($running))
+            $rows = @($sweep.PowerShell.EndInvoke($sweep.Result))
         }
-        finally { $sweep.Dispose() }
+        finally { $sweep.PowerShell.Dispose() }
         $killed = $rows | Where-Object Trial -eq 1
         $killed.Status | Should -Be 'Failed'
         $killed.Reason | Should -BeLike '*signal 9*'
@@ -174,19 +180,13 @@ Describe 'Invoke-MnistSweep' {
 
     It 'stops its trials with it on Ctrl+C (Stop), marks them Stopped, and resumes them when run again' -Skip:$IsWindows {
         $path = Join-Path $folder 'stopped'
-        $sweep = [powershell]::Create()
-        $null = $sweep.AddScript({
-                param($Manifest, $Path)
-                Import-Module $Manifest
-                Import-MnistData -TrainCount 2000 -TestCount 100 | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001 } -Epochs 3 -Seed 6 -Path $Path
-            }).AddArgument($ModuleManifest).AddArgument($path)
-        $running = $sweep.BeginInvoke()
+        $sweep = Start-SweepInRunspace $path @{ LearningRate = 0.001 } -Epochs 3 -Seed 6
         try {
             Wait-Until { (Test-Path "$path/trials/001/epochs.csv") -and @(Get-Content "$path/trials/001/epochs.csv").Count -ge 2 } 180
-            $sweep.Stop()
-            { $sweep.EndInvoke($running) } | Should -Throw
+            $sweep.PowerShell.Stop()
+            { $sweep.PowerShell.EndInvoke($sweep.Result) } | Should -Throw
         }
-        finally { $sweep.Dispose() }
+        finally { $sweep.PowerShell.Dispose() }
         Get-TrialProcess $path | Should -BeNullOrEmpty
         (Get-MnistSweep -Path $path).Status | Should -Be 'Stopped'
         $row = $data | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001 } -Epochs 3 -Seed 6 -Path $path -WhatIf
