@@ -29,6 +29,8 @@
         'Join-MnistData'
         'Export-MnistData'
         'Get-MnistStoppedModel'
+        'Invoke-MnistSweep'
+        'Get-MnistSweep'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

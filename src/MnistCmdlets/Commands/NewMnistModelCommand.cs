@@ -104,7 +104,7 @@ public sealed class NewMnistModelCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
-        var layers = ParameterSetName == LayersSet ? ReadLayers() : null;
+        var layers = ParameterSetName == LayersSet ? LayerTexts(Layers) : null;
         var defaults = layers is null ? ModelSpec.DefaultFor(Architecture) : new ModelSpec { Architecture = Architecture.Custom, Layers = layers };
         var classNames = DatasetCatalog.ResolveClassNames(ClassNames);
         var spec = defaults with
@@ -129,7 +129,7 @@ public sealed class NewMnistModelCommand : MnistCmdlet
     }
 
     /// <summary>Each layer as its Keras text, read (and so checked) one by one in order.</summary>
-    private string[] ReadLayers() => Layers.Select((item, i) => (item is PSObject wrapped ? wrapped.BaseObject : item) switch
+    internal static string[] LayerTexts(object[] layers) => layers.Select((item, i) => (item is PSObject wrapped ? wrapped.BaseObject : item) switch
     {
         string text => LayerParser.Parse(text, i + 1),
         LayerInfo row when row.Definition is { } definition => LayerParser.Parse(definition, i + 1),

@@ -152,5 +152,17 @@ internal static class ErrorAdvice
         ["UnsupportedChartFormat"] = "End -Path in .png or .svg.",
         ["VisualCppRuntimeMissing"] = "Install the Microsoft Visual C++ 2015-2022 Redistributable (x64), then start a new PowerShell.",
         ["WrongChartInput"] = "Pipe a model for -Kind History, an evaluation for -Kind ConfusionMatrix, samples or predictions for a grid.",
+        ["InvalidSweepParameter"] = "Name parameters of New-MnistModel or Invoke-MnistTraining in -Parameter, each with a list of values or a range @{ Min = ...; Max = ...; Log = $true } (ranges need -Count).",
+        ["SweepTooLarge"] = "Sweep fewer values, or draw a number of trials with -Count.",
+        ["SweepDataInvalid"] = "The sweep folder's data file is damaged: remove it (the sweep writes it again from the data given).",
+        ["SweepFolderInvalid"] = "The sweep folder's file named in the message is damaged; remove that trial's folder to run the trial afresh, or give a new -Path.",
+        ["SweepMismatch"] = "Run the command that started the sweep (same -Parameter, -Count, -Epochs, -Seed, data) to resume it, or give another -Path.",
+        ["SweepPathInvalid"] = "Give -Path a new or empty folder, or a sweep's folder.",
+        ["SweepFolderInUse"] = "Wait for the other sweep to end, or give another -Path.",
+        ["SweepNotFound"] = "Give the -Path of a folder Invoke-MnistSweep wrote.",
+        ["NoSweepResult"] = "Draw the rows once some trials have succeeded (Get-MnistSweep shows their Status).",
+        ["SweepHasNoResult"] = "Look at the rows' Status and Reason (Get-MnistSweep -Path ...), fix the cause, and run the sweep again (with -RetryFailed).",
+        ["SweepTrialIncomplete"] = "Run the sweep again with -RetryFailed; check that the other machine's module is the same version.",
+        ["TrialStartFailed"] = "Check that PowerShell (pwsh) can be started from this session; the message names the program tried.",
     };
 }

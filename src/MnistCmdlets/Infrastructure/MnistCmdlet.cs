@@ -30,7 +30,7 @@ public abstract class MnistCmdlet : PSCmdlet, IDisposable
     {
         typeof(ImportMnistDataCommand), typeof(GetMnistSampleCommand), typeof(ShowMnistImageCommand), typeof(ConvertToOneHotCommand),
         typeof(ExportMnistChartCommand), typeof(InstallMnistRuntimeCommand), typeof(GetMnistEnvironmentCommand),
-        typeof(JoinMnistDataCommand), typeof(ExportMnistDataCommand),
+        typeof(JoinMnistDataCommand), typeof(ExportMnistDataCommand), typeof(GetMnistSweepCommand),
     };
 
     private void Guarded(Action work)

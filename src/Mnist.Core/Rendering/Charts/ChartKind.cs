@@ -10,4 +10,7 @@ public enum ChartKind
 
     /// <summary>An evaluation's confusion matrix (or a model's last evaluation) as a heatmap with counts.</summary>
     ConfusionMatrix,
+
+    /// <summary>A sweep's rows: each trial's monitored figure at its best epoch, best first.</summary>
+    Sweep,
 }

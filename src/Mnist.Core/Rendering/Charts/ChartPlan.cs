@@ -38,12 +38,14 @@ public sealed class ChartPlan
         {
             MnistModel => ChartKind.History,
             MnistEvaluation => ChartKind.ConfusionMatrix,
+            Sweeps.SweepTrial => ChartKind.Sweep,
             _ => ChartKind.ImageGrid,
         };
         return kind switch
         {
             ChartKind.ImageGrid => Grid(items, columns ?? DefaultGridColumns, width),
             ChartKind.History => History(Single<MnistModel>(items, kind.Value), width ?? 1000, height ?? 420),
+            ChartKind.Sweep => Sweep(items, width ?? 1000, height),
             _ => Confusion(EvaluationOf(Single<object>(items, kind.Value)), width ?? 720, height ?? 660),
         };
     }
@@ -65,6 +67,14 @@ public sealed class ChartPlan
         var history = model.History.ToArray();
         return new(ChartKind.History, $"the training history ({history.Length} epochs), {width}x{height}",
             (path, overwrite) => ChartWriter.History(path, history, width, height, overwrite));
+    }
+
+    private static ChartPlan Sweep(IReadOnlyList<object> items, int width, int? height)
+    {
+        var trials = items.Select(item => item as Sweeps.SweepTrial ?? throw WrongInput(item, ChartKind.Sweep)).ToArray();
+        int h = height ?? Math.Clamp(120 + 34 * trials.Count(t => t.Score is not null), 300, 4000);
+        return new(ChartKind.Sweep, $"the {trials.Length} trials of a sweep, {width}x{h}",
+            (path, overwrite) => ChartWriter.Sweep(path, trials, width, h, overwrite));
     }
 
     private static ChartPlan Confusion(MnistEvaluation evaluation, int width, int height) =>
@@ -92,6 +102,7 @@ public sealed class ChartPlan
         new("WrongChartInput", MnistErrorKind.InvalidArgument, kind switch
         {
             ChartKind.History => $"A History chart is drawn from a trained model, not a {item.GetType().Name}.",
+            ChartKind.Sweep => $"A Sweep chart is drawn from the rows of Invoke-MnistSweep or Get-MnistSweep, not a {item.GetType().Name}.",
             ChartKind.ConfusionMatrix => $"A ConfusionMatrix chart is drawn from an evaluation (Test-MnistModel) or an evaluated model, not a {item.GetType().Name}.",
             _ => $"An ImageGrid chart is drawn from samples or predictions, not a {item.GetType().Name}.",
         }, item);

@@ -23,6 +23,9 @@ public static class ChartWriter
     public static void ConfusionMatrix(string path, MnistEvaluation evaluation, int width, int height, bool overwrite) =>
         Write(path, width, height, overwrite, canvas => ConfusionMatrixChart.Draw(canvas, evaluation, width, height));
 
+    public static void Sweep(string path, IReadOnlyList<Sweeps.SweepTrial> trials, int width, int height, bool overwrite) =>
+        Write(path, width, height, overwrite, canvas => SweepChart.Draw(canvas, trials, width, height));
+
     private static void Write(string path, int width, int height, bool overwrite, Action<SkiaSharp.SKCanvas> draw)
     {
         var format = ChartFormats.FromPath(path);
