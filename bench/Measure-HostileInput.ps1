@@ -5,7 +5,9 @@
 .DESCRIPTION
     Makes the files in a temporary folder (a model whose weights inflate to 512 MB, a model whose generator state
     libtorch rejects, an IDX header claiming 2,000,000 images in a 2 KB file, a PNG header of 40,000 x 40,000 pixels,
-    an npz claiming 100 million images), then runs each case in a fresh child pwsh. Linux only (/proc/self/status).
+    an npz claiming 100 million images, a 12 MB ONNX file of 6 million empty initializers, a PyTorch state_dict whose
+    pickle rebuilds a tensor 150,000 times and drops the copies), then runs each case in a fresh child pwsh. Linux
+    only (/proc/self/status).
 .EXAMPLE
     dotnet pwsh ./bench/Measure-HostileInput.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1
 #>
@@ -22,7 +24,9 @@ function Invoke-Child([string] $Script) {
 }
 
 $good = Join-Path $folder 'good.mnist'
-Invoke-Child "Import-Module '$ModuleManifest'; Import-MnistData -TrainCount 600 -TestCount 100 | Invoke-MnistTraining -Model (New-MnistModel -Seed 3 -HiddenUnits 32) -Epochs 1 -ValidationSplit 0 -Quiet | Export-MnistModel -Path '$good'" | Out-Null
+$goodOnnx = Join-Path $folder 'good.onnx'
+$goodPt = Join-Path $folder 'good.pt'
+Invoke-Child "Import-Module '$ModuleManifest'; `$m = Import-MnistData -TrainCount 600 -TestCount 100 | Invoke-MnistTraining -Model (New-MnistModel -Seed 3 -HiddenUnits 32) -Epochs 1 -ValidationSplit 0 -Quiet; foreach (`$p in '$good', '$goodOnnx', '$goodPt') { `$m | Export-MnistModel -Path `$p }" | Out-Null
 
 . (Join-Path $PSScriptRoot '../tests/pester/HostileFiles.ps1')
 function Write-BigEndian([System.Collections.Generic.List[byte]] $To, [uint32] $Value) { $b = [BitConverter]::GetBytes($Value); [array]::Reverse($b); $To.AddRange($b) }
@@ -47,6 +51,8 @@ $png = Join-Path $folder 'huge.png'
 New-HugePngHeader -Path $png -Side 40000
 $npz = Join-Path $folder 'absurd.npz'
 New-AbsurdNpz -Path $npz
+$initializers = New-EmptyInitializersOnnx (Join-Path $folder 'initializers.onnx') $goodOnnx 6000000
+$rebuilds = New-HostilePickle (Join-Path $folder 'rebuilds.pt') $goodPt { param($bytes) Add-DroppedRebuilds $bytes 150000 }
 
 $cases = [ordered]@{
     'model whose weights inflate to 512 MB' = "Import-MnistModel '$bomb'"
@@ -54,6 +60,8 @@ $cases = [ordered]@{
     'IDX header claiming 2,000,000 images' = "Import-MnistData -Path '$idx'"
     'PNG header of 40,000 x 40,000 pixels' = "Get-MnistPrediction -Model `$model -Path '$png'"
     'npz claiming 100 million images' = "Import-MnistData -Path '$npz'"
+    'ONNX file of 6 million empty initializers (12 MB)' = "Import-MnistModel '$initializers'"
+    'PyTorch pickle rebuilding a tensor 150,000 times' = "Import-MnistModel '$rebuilds'"
 }
 foreach ($case in $cases.GetEnumerator()) {
     $script = @"

@@ -3,8 +3,8 @@ BeforeDiscovery {
     $root = Resolve-Path "$PSScriptRoot/../.."
     $script:errorIds = Get-ChildItem "$root/src" -Recurse -Filter *.cs |
         Where-Object FullName -NotMatch '[\\/](bin|obj)[\\/]' |
-        Select-String -Pattern 'MnistException\("(\w+)"|new\("(\w+)", MnistErrorKind' -AllMatches |
-        ForEach-Object { $_.Matches } | ForEach-Object { $_.Groups[1].Value + $_.Groups[2].Value } |
+        Select-String -Pattern 'MnistException\("(\w+)"|new\("(\w+)", MnistErrorKind|ErrorId = "(\w+)"' -AllMatches |
+        ForEach-Object { $_.Matches } | ForEach-Object { $_.Groups[1].Value + $_.Groups[2].Value + $_.Groups[3].Value } |
         Sort-Object -Unique | ForEach-Object { @{ ErrorId = $_ } }
 }
 

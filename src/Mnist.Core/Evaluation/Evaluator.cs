@@ -17,6 +17,7 @@ public static class Evaluator
     public static MnistEvaluation Evaluate(MnistModel model, MnistSplit split,
         IProgress<EvaluationProgress>? progress = null, CancellationToken cancel = default)
     {
+        using var use = model.BeginUse();
         CheckFits(model, split);
         Runtime.NativeAllocator.KeepFreedMemoryForReuse();
         int classes = model.Spec.Classes;

@@ -113,6 +113,7 @@ public static class Predictor
 
     private static float[] Probabilities(MnistModel model, Tensor x)
     {
+        using var use = model.BeginUse();
         using var inference = new InferenceMode(model.Network);
         return nn.functional.softmax(model.Network.forward(x), 1).data<float>().ToArray();
     }

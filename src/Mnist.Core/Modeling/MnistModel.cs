@@ -30,10 +30,15 @@ public sealed class MnistModel : IDisposable
         Spec = spec.Layers is null ? spec with { Layers = Description.Texts.ToArray() } : spec;
         ClassNames = classNames.ToArray();
         Name = string.IsNullOrWhiteSpace(name) ? DefaultName(spec) : name;
-        Generator = new Generator((ulong)spec.Seed);
-        (Network, Layers) = NetworkBuilder.Build(Description, Generator);
-        Network.eval();
+        _generator = new Generator((ulong)spec.Seed);
+        (_network, Layers) = NetworkBuilder.Build(Description, _generator);
+        _network.eval();
+        _usage = new ModelUsage(ReleaseNative);
     }
+
+    private readonly nn.Module<Tensor, Tensor> _network;
+    private readonly Generator _generator;
+    private readonly ModelUsage _usage;
 
     /// <summary>A short name for tables and evaluations: the architecture, its hidden layers and the seed.</summary>
     public string Name { get; private set; }
@@ -90,8 +95,27 @@ public sealed class MnistModel : IDisposable
     /// <summary>Where the model was imported from or last exported to, when it was.</summary>
     public string? FilePath { get; private set; }
 
-    internal nn.Module<Tensor, Tensor> Network { get; }
-    internal Generator Generator { get; }
+    /// <summary>The running network; touching it after the model was disposed is a module error, never a native crash.</summary>
+    internal nn.Module<Tensor, Tensor> Network => _usage.Released ? throw ModelUsage.Disposed(this) : _network;
+    internal Generator Generator => _usage.Released ? throw ModelUsage.Disposed(this) : _generator;
+
+    /// <summary>The error ids of a model used after Dispose(), and of a second training of a model in training.</summary>
+    public const string DisposedErrorId = "ModelDisposed", InTrainingErrorId = "ModelInTraining";
+
+    /// <summary>Whether Dispose() was called (a model in use is released when that use ends, and refused from then on).</summary>
+    public bool IsDisposed => _usage.DisposeRequested;
+
+    /// <summary>Refuses a disposed model with the module's error (ModelDisposed), before any work starts.</summary>
+    public void ThrowIfDisposed()
+    {
+        if (IsDisposed) throw ModelUsage.Disposed(this);
+    }
+
+    /// <summary>A use of the weights (prediction, evaluation, save): refused once disposed; Dispose waits for it to end.</summary>
+    internal IDisposable BeginUse() => _usage.Enter(this);
+
+    /// <summary>The model's one training: a second at the same time is refused (ModelInTraining).</summary>
+    internal IDisposable BeginExclusiveTraining() => _usage.EnterTraining(this);
 
     /// <summary>The optimizer keeps its state (Adam's moments) across calls, so training can continue.</summary>
     internal optim.Optimizer OptimizerInstance => _optimizer ??= CreateOptimizer();
@@ -106,6 +130,9 @@ public sealed class MnistModel : IDisposable
     public void Reseed(long seed)
     {
         if (seed < 0) throw new MnistException("InvalidSeed", MnistErrorKind.InvalidArgument, $"A seed is 0 or more, not {seed}.", seed);
+        ThrowIfDisposed();
+        // Its generator draws the running training's dropout masks and order: not changed under it.
+        if (_usage.InTraining) throw ModelUsage.InTrainingError(this);
         Generator.manual_seed(seed);
         Spec = Spec with { Seed = seed };
     }
@@ -273,11 +300,14 @@ public sealed class MnistModel : IDisposable
     public override string ToString() =>
         $"{Rendering.SafeText.Of(Name)}: {Architecture}, {ParameterCount:N0} parameters, {(IsTrained ? $"trained {EpochsTrained} epochs on {Rendering.SafeText.Of(TrainingData?.Name)}" : "untrained")}";
 
-    public void Dispose()
+    /// <summary>Frees the native weights, now or (while a training or prediction is using them) as soon as that ends.</summary>
+    public void Dispose() => _usage.RequestDispose();
+
+    private void ReleaseNative()
     {
         _optimizer?.Dispose();
-        Network.Dispose();
-        Generator.Dispose();
+        _network.Dispose();
+        _generator.Dispose();
     }
 }
 

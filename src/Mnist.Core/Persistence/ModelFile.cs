@@ -37,6 +37,7 @@ public static class ModelFile
 
     public static void Save(MnistModel model, string path, bool overwrite)
     {
+        using var use = model.BeginUse();
         AtomicFile.Write(path, stream => Write(model, stream), overwrite);
         model.SetFilePath(System.IO.Path.GetFullPath(path));
     }
@@ -90,6 +91,8 @@ public static class ModelFile
             var weights = ReadEntry(zip, WeightsEntry, full, path, parameters * 4 + InputLimits.StateOverheadBytes);
             if (Data.MnistFiles.Sha256Hex(weights) != metadata.WeightsSha256)
                 throw Corrupt(full, path, "its weights do not match the SHA-256 recorded in it");
+            // A checksum proves only that the weights are the ones recorded: check that they can be the described network's before building it.
+            SpecSize.Check(metadata.Spec, weights.Length, full, full, path);
             return ModelFileFormat.Assemble(metadata, full,
                 (why, e) => Corrupt(full, path, $"model.json describes an impossible model ({why})", e), model =>
                 {

@@ -27,6 +27,8 @@ public static class Trainer
     public static TrainingResult Fit(MnistModel model, MnistSplit train, TrainingOptions options,
         IEnumerable<ITrainingCallback>? callbacks = null, CancellationToken cancel = default)
     {
+        // One training at a time: a second (from -OnEpochEnd, another thread) is refused before it changes anything.
+        using var exclusive = model.BeginExclusiveTraining();
         options.Validate();
         var data = train.Data ?? throw new MnistException("InvalidDataArgument", MnistErrorKind.InvalidArgument,
             $"The {train.Name} split does not belong to a dataset; load the data as a dataset first.", train.Name);
@@ -80,6 +82,8 @@ public static class Trainer
                     for (int b = 0; b < batches; b++)
                     {
                         cancel.ThrowIfCancellationRequested();
+                        // Disposed from a callback or another thread: the epoch is undone, then the weights are freed.
+                        model.ThrowIfDisposed();
                         context.StartBatch(b + 1);
                         foreach (var hook in hooks) hook.OnBatchBegin(context);
                         int start = b * batchSize;

@@ -41,6 +41,7 @@ public sealed class ExportMnistModelCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
+        Model.ThrowIfDisposed();
         var path = PathResolution.Output(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath");
         var format = Format ?? ModelFormats.FromPath(path);
         var targets = string.Join("', '", ModelFormats.TargetsOf(path, format));

@@ -52,6 +52,7 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
+        Model.ThrowIfDisposed();
         if (ParameterSetName is "Path" or "LiteralPath")
         {
             _pictures ??= new PictureReadAhead(Cancellation);

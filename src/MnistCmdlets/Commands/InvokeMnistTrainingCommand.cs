@@ -139,6 +139,7 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
+        Model?.ThrowIfDisposed();
         var train = DataArgument.ToTrainingSplit(Data);
         var checkpoint = CheckpointPath is null ? null : ResolvePath(CheckpointPath);
         var backup = BackupPath is null ? null : ResolvePath(BackupPath);
@@ -204,7 +205,8 @@ public sealed class InvokeMnistTrainingCommand : MnistCmdlet
                 $"Get it with: $model = Get-MnistStoppedModel{ResumeHint(backup)}");
             throw;
         }
-        catch (Exception e) when (e is not PipelineStoppedException && !(e is Mnist.Core.MnistException { Kind: Mnist.Core.MnistErrorKind.InvalidArgument or Mnist.Core.MnistErrorKind.NotFound or Mnist.Core.MnistErrorKind.AlreadyExists }))
+        catch (Exception e) when (e is not PipelineStoppedException && !(e is Mnist.Core.MnistException { Kind: Mnist.Core.MnistErrorKind.InvalidArgument or Mnist.Core.MnistErrorKind.NotFound or Mnist.Core.MnistErrorKind.AlreadyExists }
+            or Mnist.Core.MnistException { ErrorId: MnistModel.InTrainingErrorId or MnistModel.DisposedErrorId }))
         {
             // The error record carries the model (TargetObject), and Get-MnistStoppedModel has it too.
             StoppedTrainings.Keep(model);

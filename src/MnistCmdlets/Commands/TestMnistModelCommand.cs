@@ -29,6 +29,7 @@ public sealed class TestMnistModelCommand : MnistCmdlet
 
     protected override void ProcessOne()
     {
+        Model.ThrowIfDisposed();
         var split = DataArgument.Resolve(Data, Split, Model, DataCache.Root(this));
         WriteVerbose($"Evaluating '{Model.Name}' on {split.DatasetName} {split.Name} ({split.Count:N0} images).");
         var progress = ThrottledProgress<EvaluationProgress>(p => p.Done == p.Total,

@@ -20,14 +20,16 @@ public static class OnnxExporter
 
     public static void Save(MnistModel model, string path, bool overwrite)
     {
+        using var use = model.BeginUse();
         var proto = Build(model);
         AtomicFile.Write(path, stream => proto.WriteTo(stream), overwrite);
         model.SetFilePath(System.IO.Path.GetFullPath(path));
     }
 
-    public static ModelProto Build(MnistModel model)
+    /// <param name="withWeightData">False: the weights as their type and shape only, the graph's structure (what an import compares a file with).</param>
+    public static ModelProto Build(MnistModel model, bool withWeightData = true)
     {
-        var graph = new OnnxGraph();
+        var graph = new OnnxGraph { WithoutWeightData = !withWeightData };
         graph.FreshName(InputName);
         graph.FreshName(OutputName);
         graph.Proto.Name = model.Name;

@@ -11,6 +11,9 @@ internal sealed class OnnxGraph
 
     public GraphProto Proto { get; } = new();
 
+    /// <summary>Weights written as their type and shape only: the graph's structure, to compare a file's graph with.</summary>
+    public bool WithoutWeightData { get; init; }
+
     /// <summary>A value name not used before, readable in Netron ("dense.0/Gemm", "dense.0/Gemm_1").</summary>
     public string FreshName(string hint)
     {
@@ -39,6 +42,15 @@ internal sealed class OnnxGraph
         var tensor = new TensorProto { Name = FreshName(name), DataType = (int)TensorProto.Types.DataType.Float };
         tensor.Dims.AddRange(dims);
         tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
+        Proto.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
+    /// <summary>A float32 weight of this shape without its values (see <see cref="WithoutWeightData"/>).</summary>
+    public string WeightShape(string name, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = FreshName(name), DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
         Proto.Initializer.Add(tensor);
         return tensor.Name;
     }

@@ -107,6 +107,7 @@ internal static class OnnxLayers
 
     private static string Initializer(OnnxGraph graph, string key, IReadOnlyDictionary<string, Tensor> state)
     {
+        if (graph.WithoutWeightData) return graph.WeightShape(key, state[key].shape);
         using var scope = NewDisposeScope();
         var values = state[key].detach().to(ScalarType.Float32).contiguous();
         return graph.Initializer(key, values.data<float>().ToArray(), values.shape);

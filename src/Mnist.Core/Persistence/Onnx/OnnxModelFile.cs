@@ -13,9 +13,6 @@ namespace Mnist.Core.Persistence.Onnx;
 /// </summary>
 public static class OnnxModelFile
 {
-    /// <summary>Protobuf's own ceiling for one message.</summary>
-    private const long MaxBytes = int.MaxValue;
-
     /// <summary>An ONNX ModelProto: its first field is the IR version (tag 0x08).</summary>
     internal sealed class FileFormat : ModelFileFormat
     {
@@ -53,7 +50,13 @@ public static class OnnxModelFile
         if (record.Spec is null) throw Invalid(full, path, "its metadata does not describe an architecture (no spec)");
         SpecSize.Check(record.Spec, new FileInfo(full).Length, full, full, path);
         if (record.Problem() is { } problem) throw Invalid(full, path, problem);
-        return ModelFileFormat.Assemble(record, full, (why, e) => Invalid(full, path, why, e), model => CopyWeights(model, proto, full, path));
+        return ModelFileFormat.Assemble(record, full, (why, e) => Invalid(full, path, why, e), model =>
+        {
+            // The weights by name (each must fit the architecture), then the graph, which is what the file computes: it
+            // must be the export of the model the metadata describes.
+            CopyWeights(model, proto, full, path);
+            OnnxGraphCheck.Check(proto, OnnxExporter.Build(model, withWeightData: false), model.State.Keys.ToHashSet(), full, path);
+        });
     }
 
     /// <summary>The metadata entry holding the model's record (History, training data, last evaluation), as the other formats keep it.</summary>
@@ -82,14 +85,28 @@ public static class OnnxModelFile
         };
     }
 
+    /// <summary>
+    /// The file's structure counted first (<see cref="OnnxCensus"/>: nodes, initializers, attributes, objects, bytes,
+    /// against the largest export with headroom), and only then parsed into protobuf's objects.
+    /// </summary>
     private static ModelProto Parse(string full, string path)
     {
-        if (new FileInfo(full).Length > MaxBytes) throw Invalid(full, path, "it is larger than an ONNX model can be (2 GB)");
         ModelProto proto;
         try
         {
             using var stream = InputFile.OpenRead(full);
+            OnnxCensus.Of(stream, stream.Length);
+            stream.Position = 0;
             proto = ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (OnnxLimitException e)
+        {
+            throw new MnistException("ModelFileTooLarge", MnistErrorKind.LimitsExceeded,
+                $"'{full}': {e.Message}; it was refused before being read into memory.", path, e);
+        }
+        catch (FormatException e)
+        {
+            throw Invalid(full, path, $"it is not an ONNX model ({e.Message})", e);
         }
         catch (InvalidProtocolBufferException e)
         {

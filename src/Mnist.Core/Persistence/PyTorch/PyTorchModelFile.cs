@@ -21,6 +21,7 @@ public static class PyTorchModelFile
 
     public static void Save(MnistModel model, string path, bool overwrite)
     {
+        using var use = model.BeginUse();
         var full = System.IO.Path.GetFullPath(path);
         var json = ArchitecturePath(full);
         if (string.Equals(json, full, StringComparison.Ordinal))
@@ -56,9 +57,37 @@ public static class PyTorchModelFile
             throw new MnistException("ModelFileNotFound", MnistErrorKind.NotFound, $"Model file '{full}' does not exist.", path);
         var architecture = ReadArchitecture(full, path);
         if (architecture.Spec is null) throw InvalidArchitecture(full, "it has no spec");
-        SpecSize.Check(architecture.Spec, new FileInfo(full).Length, full, ArchitecturePath(full), path);
+        SpecSize.Check(architecture.Spec, ContentBytes(architecture.Spec, full), full, ArchitecturePath(full), path);
         if (architecture.Problem() is { } problem) throw InvalidArchitecture(full, problem);
         return ModelFileFormat.Assemble(architecture, full, (why, e) => InvalidArchitecture(full, why, e), model => LoadWeights(model, full, path));
+    }
+
+    /// <summary>
+    /// The bytes the state_dict really holds, to check the architecture against: the file's length, or, when the
+    /// weights are larger than that (the module's writer deflates them, some 8% smaller for trained weights), what its
+    /// entries really inflate to, read up to what the weights need and no further.
+    /// </summary>
+    private static long ContentBytes(ModelSpec spec, string full)
+    {
+        long length = new FileInfo(full).Length;
+        if (SpecSize.WeightBytes(spec) is not long needed || needed <= length + SpecSize.Slack) return length;
+        long limit = needed + SpecSize.Slack, total = 0;
+        try
+        {
+            using var zip = new ZipArchive(InputFile.OpenRead(full));
+            var buffer = new byte[1 << 16];
+            foreach (var entry in zip.Entries)
+            {
+                using var stream = entry.Open();
+                for (int read; total <= limit && (read = stream.Read(buffer)) > 0;) total += read;
+                if (total > limit) break;
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return length; // not a readable zip: the state_dict's reader says so, after this check
+        }
+        return Math.Max(length, total);
     }
 
     private static PyTorchArchitecture ReadArchitecture(string full, string path)
@@ -107,6 +136,7 @@ public static class PyTorchModelFile
                 if (total > expectedBytes * 2 + (1 << 20))
                     throw new MnistException("ModelArchitectureMismatch", MnistErrorKind.InvalidData,
                         $"'{full}' holds {total:N0} bytes; the architecture in '{ArchitecturePath(full)}' has {expectedBytes:N0} bytes of weights.", path);
+                CheckCensus(CensusOf(zip, full, path), expected.Count, expectedBytes, full, path);
             }
         }
         catch (InvalidDataException e)
@@ -134,13 +164,47 @@ public static class PyTorchModelFile
         }
     }
 
+    /// <summary>The pickle the unpickler will run (the first entry named data.pkl, as PyBridge picks it), counted without running it.</summary>
+    private static PickleCensus CensusOf(ZipArchive zip, string full, string path)
+    {
+        var pickle = zip.Entries.First(e => e.Name.EndsWith("data.pkl", StringComparison.Ordinal));
+        try
+        {
+            using var stream = pickle.Open();
+            return PickleCensus.Of(stream);
+        }
+        catch (FormatException e)
+        {
+            throw InvalidStateDict(full, path, $"its pickle is not a state_dict's: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// A state_dict loads each tensor's storage once and rebuilds each tensor once: more rebuilds than the architecture
+    /// has tensors are copies made and dropped (memory out of proportion to the file), and the bytes they would take
+    /// are bounded by the architecture's weights (which the file's size was checked against).
+    /// </summary>
+    private static void CheckCensus(PickleCensus census, int tensors, long weightBytes, string full, string path)
+    {
+        if (census.TensorRebuilds > tensors || census.StorageLoads > tensors)
+            throw InvalidStateDict(full, path,
+                $"its pickle rebuilds {census.TensorRebuilds:N0} tensors from {census.StorageLoads:N0} storages, and the architecture has {tensors:N0} " +
+                "(a tensor rebuilt and dropped is not part of a state_dict)");
+        long limit = weightBytes + (1 << 20);
+        if (census.StorageBytes > limit || census.TensorBytes > limit)
+            throw new MnistException("ModelFileTooLarge", MnistErrorKind.LimitsExceeded,
+                $"'{full}': its pickle would allocate {census.StorageBytes:N0} bytes of storages and {census.TensorBytes:N0} bytes of tensors; " +
+                $"the architecture's weights are {weightBytes:N0} bytes.", path);
+    }
+
     private static Hashtable Unpickle(string full, string path, bool describeOnly)
     {
         try
         {
             // Descriptions keep the zip open to read later; ours are only looked at, so the stream closes here either way.
             using var stream = InputFile.OpenRead(full);
-            return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: describeOnly, skipTensorRead: describeOnly);
+            return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: describeOnly, skipTensorRead: describeOnly)
+                ?? throw InvalidStateDict(full, path, "its pickle holds nothing (None), not a state_dict");
         }
         catch (Exception e) when (e is not MnistException)
         {

@@ -33,6 +33,7 @@ public sealed class ChartPlan
         if (items.Count == 0)
             throw new MnistException("NoChartInput", MnistErrorKind.InvalidArgument,
                 "Nothing to draw: give samples, predictions, a model or an evaluation.");
+        foreach (var model in items.OfType<MnistModel>()) model.ThrowIfDisposed();
         kind ??= items[0] switch
         {
             MnistModel => ChartKind.History,
