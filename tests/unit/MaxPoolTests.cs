@@ -248,6 +248,39 @@ public class MaxPoolTests
         for (int i = 0; i < 3; i++) AssertBitwiseEqual(runs[0][i], runs[1][i], $"gradient {i}");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void FastCnns_step_gives_the_plain_modules_loss_and_gradients_within_float_rounding(int threads)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = TorchThreads.Use(threads);
+        var description = ModelSpec.DefaultFor(Architecture.FastCnn).Describe();
+        var (fast, _) = NetworkBuilder.Build(description, new Generator(6));
+        var (plain, _) = NetworkBuilder.Build(description, new Generator(6), fastPaths: false);
+        var data = TestData.Mnist.Take(256, 0).Train;
+        var (images, labels) = (data.Features.narrow(0, 0, 256), data.LabelTensor.narrow(0, 0, 256));
+        var losses = new List<float>();
+        var gradients = new List<Dictionary<string, Tensor>>();
+        foreach (var network in new[] { plain, fast })
+        {
+            network.train();
+            var loss = nn.functional.cross_entropy(network.forward(images), labels);
+            loss.backward();
+            losses.Add(loss.item<float>());
+            gradients.Add(network.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone()));
+        }
+        Assert.Equal(losses[0], losses[1], 5);
+        Assert.Equal(gradients[0].Keys.Order(), gradients[1].Keys.Order());
+        foreach (var (name, want) in gradients[0])
+        {
+            var got = gradients[1][name];
+            double largest = want.abs().max().item<float>(), difference = (want - got).abs().max().item<float>();
+            Assert.True(largest > 0, $"the {name} gradient is all zeros");
+            Assert.True(difference <= 1e-5 * largest, $"{name}: the gradients differ by {difference} (largest {largest})");
+        }
+    }
+
     [Fact]
     public void FastCnn_convolves_pools_and_rectifies_in_one_node_per_convolution_and_shows_the_layers_as_before()
     {

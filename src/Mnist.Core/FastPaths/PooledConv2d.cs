@@ -94,7 +94,7 @@ internal sealed class PooledConv2dFunction : autograd.SingleTensorFunction<Poole
         if (!(bool)ctx.get_data("inputGradient"))
         {
             PooledConvolutionGradient.Compute(input.Floats(), pooledGradient.Floats(), winners.bytes, weightGradient.Floats(), biasGradient.Floats(),
-                images, channels, rows, columns, (int)weightShape[0], (int)weightShape[2]);
+                images, channels, rows, columns, (int)weightShape[0], (int)weightShape[2], torch.get_num_threads());
             return new List<Tensor> { null!, weightGradient, biasGradient, null! };
         }
         using var weight = saved[2].contiguous();

@@ -18,6 +18,8 @@ namespace Mnist.Core.FastPaths;
 /// </summary>
 internal static class PooledConvolutionBackward
 {
+    private const int SumCopies = 4;
+
     /// <param name="input">[images, channels, rows, columns]</param>
     /// <param name="weight">[filters, channels, kernel, kernel]</param>
     /// <param name="pooledGradient">[images, filters, outRows / 2, outColumns / 2], with <paramref name="winners"/> alike</param>
@@ -37,7 +39,7 @@ internal static class PooledConvolutionBackward
         // The weights as [filter][kernel row][kernel column][channel], so each kernel row is one run, as the window's.
         var weightRows = new float[shape.WeightLength];
         ToKernelRows(weight, weightRows, shape);
-        int blocks = Math.Clamp(threads, 1, images);
+        int blocks = ParallelBlocks.Count(images, shape.ImageSize * (long)filters, threads);
         var weightSums = new float[blocks][];
         var biasSums = new double[blocks][];
         unsafe
@@ -47,23 +49,22 @@ internal static class PooledConvolutionBackward
             {
                 var (inputPointer, pooledPointer, winnersPointer, inputGradientPointer) = ((nint)inputAt, (nint)pooledAt, (nint)winnersAt, (nint)inputGradientAt);
                 int inputLength = input.Length, pooledLength = pooledGradient.Length;
-                void Block(int block)
+                ParallelBlocks.Run(images, blocks, (block, first, end) =>
                 {
-                    int first = (int)((long)images * block / blocks), end = (int)((long)images * (block + 1) / blocks);
-                    weightSums[block] = new float[shape.WeightLength];
+                    weightSums[block] = new float[SumCopies * shape.WeightLength];
                     biasSums[block] = new double[filters];
                     var source = new ReadOnlySpan<float>((float*)inputPointer, inputLength);
                     var gradient = new ReadOnlySpan<float>((float*)pooledPointer, pooledLength);
                     var codes = new ReadOnlySpan<byte>((byte*)winnersPointer, pooledLength);
                     var target = new Span<float>((float*)inputGradientPointer, inputLength);
                     RunImages(source, weightRows, gradient, codes, target, weightSums[block], biasSums[block], shape, first, end);
-                }
-                if (blocks == 1) Block(0);
-                else Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks }, Block);
+                });
             }
         }
-        var total = weightSums[0];
-        for (int block = 1; block < blocks; block++) Add(total, weightSums[block]);
+        var total = new float[shape.WeightLength];
+        for (int block = 0; block < blocks; block++)
+            for (int copy = 0; copy < SumCopies; copy++)
+                Add(total, weightSums[block].AsSpan(copy * shape.WeightLength, shape.WeightLength));
         FromKernelRows(total, weightGradient, shape);
         for (int filter = 0; filter < filters; filter++)
         {
@@ -91,41 +92,55 @@ internal static class PooledConvolutionBackward
     private static void RunImages(ReadOnlySpan<float> input, ReadOnlySpan<float> weightRows, ReadOnlySpan<float> pooledGradient, ReadOnlySpan<byte> winners,
         Span<float> inputGradient, Span<float> weightSums, Span<double> biasSums, in Shape s, int first, int end)
     {
-        int imageSize = s.ImageSize, run = s.Run, rowStride = s.Columns * s.Channels, filterSize = s.FilterSize;
+        int imageSize = s.ImageSize, run = s.Run, rowStride = s.Columns * s.Channels, filterSize = s.FilterSize, kernel = s.Kernel;
+        int pooledRows = s.PooledRows, pooledColumns = s.PooledColumns, channels = s.Channels, weightLength = s.WeightLength;
         var pool = ArrayPool<float>.Shared;
         float[] imageRows = pool.Rent(imageSize), gradientRows = pool.Rent(imageSize);
         try
         {
             var image = imageRows.AsSpan(0, imageSize);
             var imageGradient = gradientRows.AsSpan(0, imageSize);
+            // Every window lies inside the image (the pooled outputs cover whole windows only): no bounds checks below.
+            ref float imageRef = ref MemoryMarshal.GetReference(image);
+            ref float imageGradientRef = ref MemoryMarshal.GetReference(imageGradient);
+            ref float weightRef = ref MemoryMarshal.GetReference(weightRows);
+            ref float sumsRef = ref MemoryMarshal.GetReference(weightSums);
             for (int n = first; n < end; n++)
             {
-                ToChannelsLast(input.Slice(n * imageSize, imageSize), image, s.Channels, s.Rows * s.Columns);
+                ToChannelsLast(input.Slice(n * imageSize, imageSize), image, channels, s.Rows * s.Columns);
                 imageGradient.Clear();
                 for (int filter = 0; filter < s.Filters; filter++)
                 {
                     int at = (n * s.Filters + filter) * s.PooledSize;
-                    var filterWeights = weightRows.Slice(filter * filterSize, filterSize);
-                    var filterSums = weightSums.Slice(filter * filterSize, filterSize);
+                    var codes = winners.Slice(at, s.PooledSize);
+                    var gradients = pooledGradient.Slice(at, s.PooledSize);
+                    ref float filterWeights = ref Unsafe.Add(ref weightRef, filter * filterSize);
+                    ref float filterSums = ref Unsafe.Add(ref sumsRef, filter * filterSize);
                     double bias = 0;
-                    for (int py = 0, p = 0; py < s.PooledRows; py++)
-                        for (int px = 0; px < s.PooledColumns; px++, p++)
-                        {
-                            byte winner = winners[at + p];
-                            float g = pooledGradient[at + p];
-                            if (winner >= MaxPool2x2Kernel.NoWinner || g == 0) continue;
-                            bias += g;
-                            int origin = (2 * py + (winner >> 1)) * rowStride + (2 * px + (winner & 1)) * s.Channels;
-                            for (int i = 0; i < s.Kernel; i++)
+                    int visited = 0;
+                    // Even columns, then odd ones: consecutive windows then never overlap, and the weight sums rotate
+                    // over SumCopies copies, so no update waits on the one before it to reach memory.
+                    for (int py = 0; py < pooledRows; py++)
+                        for (int parity = 0; parity < 2; parity++)
+                            for (int px = parity; px < pooledColumns; px += 2)
                             {
-                                int window = origin + i * rowStride;
-                                AddScaled(filterSums.Slice(i * run, run), g, image.Slice(window, run));
-                                AddScaled(imageGradient.Slice(window, run), g, filterWeights.Slice(i * run, run));
+                                int p = py * pooledColumns + px;
+                                byte winner = codes[p];
+                                float g = gradients[p];
+                                if (winner >= MaxPool2x2Kernel.NoWinner || g == 0) continue;
+                                bias += g;
+                                int origin = (2 * py + (winner >> 1)) * rowStride + (2 * px + (winner & 1)) * channels;
+                                ref float sums = ref Unsafe.Add(ref filterSums, (visited++ % SumCopies) * weightLength);
+                                for (int i = 0; i < kernel; i++)
+                                {
+                                    int window = origin + i * rowStride;
+                                    AddScaledTwice(ref Unsafe.Add(ref sums, i * run), ref Unsafe.Add(ref imageRef, window),
+                                        ref Unsafe.Add(ref imageGradientRef, window), ref Unsafe.Add(ref filterWeights, i * run), g, run);
+                                }
                             }
-                        }
                     biasSums[filter] += bias;
                 }
-                FromChannelsLast(imageGradient, inputGradient.Slice(n * imageSize, imageSize), s.Channels, s.Rows * s.Columns);
+                FromChannelsLast(imageGradient, inputGradient.Slice(n * imageSize, imageSize), channels, s.Rows * s.Columns);
             }
         }
         finally
@@ -135,29 +150,37 @@ internal static class PooledConvolutionBackward
         }
     }
 
-    /// <summary>target += scale * source, elementwise.</summary>
+    /// <summary>Over <paramref name="n"/> floats: weightSums += g * window, and windowGradient += g * weights.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaled(Span<float> target, float scale, ReadOnlySpan<float> source)
+    private static void AddScaledTwice(ref float weightSums, ref float window, ref float windowGradient, ref float weights, float g, int n)
     {
-        int n = target.Length, i = 0;
-        ref float t = ref MemoryMarshal.GetReference(target);
-        ref float s = ref MemoryMarshal.GetReference(source);
+        int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            var factor = Vector512.Create(scale);
+            var factor = Vector512.Create(g);
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-                (Vector512.LoadUnsafe(ref t, (nuint)i) + factor * Vector512.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref t, (nuint)i);
+            {
+                (Vector512.LoadUnsafe(ref weightSums, (nuint)i) + factor * Vector512.LoadUnsafe(ref window, (nuint)i)).StoreUnsafe(ref weightSums, (nuint)i);
+                (Vector512.LoadUnsafe(ref windowGradient, (nuint)i) + factor * Vector512.LoadUnsafe(ref weights, (nuint)i)).StoreUnsafe(ref windowGradient, (nuint)i);
+            }
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            var factor = Vector256.Create(scale);
+            var factor = Vector256.Create(g);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-                (Vector256.LoadUnsafe(ref t, (nuint)i) + factor * Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref t, (nuint)i);
+            {
+                (Vector256.LoadUnsafe(ref weightSums, (nuint)i) + factor * Vector256.LoadUnsafe(ref window, (nuint)i)).StoreUnsafe(ref weightSums, (nuint)i);
+                (Vector256.LoadUnsafe(ref windowGradient, (nuint)i) + factor * Vector256.LoadUnsafe(ref weights, (nuint)i)).StoreUnsafe(ref windowGradient, (nuint)i);
+            }
         }
-        for (; i < n; i++) Unsafe.Add(ref t, i) += scale * Unsafe.Add(ref s, i);
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref weightSums, i) += g * Unsafe.Add(ref window, i);
+            Unsafe.Add(ref windowGradient, i) += g * Unsafe.Add(ref weights, i);
+        }
     }
 
-    private static void Add(float[] total, float[] more)
+    private static void Add(Span<float> total, ReadOnlySpan<float> more)
     {
         for (int i = 0; i < total.Length; i++) total[i] += more[i];
     }
