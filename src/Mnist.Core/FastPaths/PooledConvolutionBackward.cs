@@ -180,12 +180,14 @@ internal static class PooledConvolutionBackward
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Add(Span<float> total, ReadOnlySpan<float> more)
     {
         for (int i = 0; i < total.Length; i++) total[i] += more[i];
     }
 
     // [channel][pixel] to [pixel][channel] and back, one image.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ToChannelsLast(ReadOnlySpan<float> planes, Span<float> pixels, int channels, int size)
     {
         for (int c = 0; c < channels; c++)
@@ -195,6 +197,7 @@ internal static class PooledConvolutionBackward
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FromChannelsLast(ReadOnlySpan<float> pixels, Span<float> planes, int channels, int size)
     {
         for (int c = 0; c < channels; c++)
@@ -205,6 +208,7 @@ internal static class PooledConvolutionBackward
     }
 
     // [filter][channel][i][j] to [filter][i][j][channel] and back.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ToKernelRows(ReadOnlySpan<float> weight, Span<float> rows, in Shape s)
     {
         int k = s.Kernel;
@@ -215,6 +219,7 @@ internal static class PooledConvolutionBackward
                         rows[f * s.FilterSize + i * s.Run + j * s.Channels + c] = weight[((f * s.Channels + c) * k + i) * k + j];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FromKernelRows(ReadOnlySpan<float> rows, Span<float> weight, in Shape s)
     {
         int k = s.Kernel;
