@@ -17,6 +17,9 @@ public static class TrainingWarmUp
 {
     private static readonly ConcurrentDictionary<string, double> Done = new();
 
+    /// <summary>Whether trainings warm up (on unless turned off, as bench/cnn.ps1 -NoWarmUp does to measure without).</summary>
+    public static bool Enabled { get; set; } = true;
+
     /// <summary>The steps a warm-up takes at the batch size (plus one at the epoch's last, shorter batch when there is one).</summary>
     public const int Steps = 3;
 
@@ -30,6 +33,7 @@ public static class TrainingWarmUp
     internal static double? Ensure(MnistModel model, MnistSplitTensors data, int batchSize, int trainCount, AugmentationOptions? augmentation,
         int rows, int columns, TrainingPrecision precision)
     {
+        if (!Enabled) return null;
         int last = trainCount % batchSize;
         var spec = model.Spec.WithLayers();
         string key = $"{string.Join("; ", spec.Layers!)} | {spec.Optimizer} | batch {batchSize}/{last} | {TorchSharp.torch.get_num_threads()} threads | {precision}" +
