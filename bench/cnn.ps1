@@ -13,8 +13,10 @@
     pwsh, FastCnn at its defaults with -Epochs 1 -ValidationSplit 0 for each of -Seed (1-5 unless given), reading
     each epoch's seconds (History) and test accuracy, the warm-up's seconds, and the first epoch of the process
     against the later ones; PyTorch again for the other reference seeds; then the notebook's MLP (5 epochs at its
-    defaults, in a fresh pwsh) and PyTorch's (2 epochs, the second timed). Ratios are of medians within this run. The load average
-    is printed at each step. -NoWarmUp measures the module without its once-per-process warm-up.
+    defaults, in a fresh pwsh) and PyTorch's (2 epochs, the second timed); then, twice in fresh processes (with and
+    without the warm-up), FastCnn's first and later one-epoch trainings on 12,800 images on one thread, in process CPU
+    seconds. Ratios are of medians within this run. The load average is printed at each step. -NoWarmUp measures
+    the module's trainings without their once-per-process warm-up.
 .EXAMPLE
     dotnet pwsh ./bench/cnn.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1 -Seed 1, 2, 3
 .EXAMPLE
@@ -40,7 +42,7 @@ param(
     [int] $MlpEpochs = 5,
     [switch] $NoWarmUp,
     # Internal: the fresh-process side of -OneEpoch ('FastCnn' or 'Mlp'); prints one JSON object.
-    [ValidateSet('', 'FastCnn', 'Mlp')] [string] $Worker = '',
+    [ValidateSet('', 'FastCnn', 'Mlp', 'FirstEpochCpu')] [string] $Worker = '',
     [string] $WorkerSeeds = ''
 )
 
@@ -50,7 +52,7 @@ if ($OneEpoch -or $Worker) {
     if ($Worker) { Invoke-OneEpochWorker -Kind $Worker -ModuleManifest $ModuleManifest -Seed ($WorkerSeeds -split ' ' | ForEach-Object { [long]$_ }) -ThreadCount $ThreadCount -MlpEpochs $MlpEpochs -NoWarmUp:$NoWarmUp }
     else {
         $seeds = if ($PSBoundParameters.ContainsKey('Seed')) { $Seed } else { 1..5 }
-        Invoke-OneEpochComparison -ModuleManifest $ModuleManifest -Seed $seeds -ReferenceSeed $ReferenceSeed -ThreadCount $ThreadCount -MlpEpochs $MlpEpochs -NoWarmUp:$NoWarmUp
+        $null = Invoke-OneEpochComparison -ModuleManifest $ModuleManifest -Seed $seeds -ReferenceSeed $ReferenceSeed -ThreadCount $ThreadCount -MlpEpochs $MlpEpochs -NoWarmUp:$NoWarmUp
     }
     return
 }

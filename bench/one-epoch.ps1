@@ -17,6 +17,22 @@ function Invoke-OneEpochWorker([string] $Kind, [string] $ModuleManifest, [long[]
     $data = Import-MnistData
     $warmUp = (New-MnistModel -Seed 0).GetType().Assembly.GetType('Mnist.Core.Training.TrainingWarmUp')
     if ($NoWarmUp) { $warmUp::Enabled = $false }
+    if ($Kind -eq 'FirstEpochCpu') {
+        # On one thread (no spinning helper threads), the process's CPU seconds per training of one epoch: the first in
+        # this process against the later ones, on 12,800 images (50 batches), with or without the warm-up. CPU time
+        # moves far less with other sessions' load than wall time does; the warm-up's own CPU is reported apart.
+        $slice = Import-MnistData -TrainCount 12800 -TestCount 100
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $cpu = foreach ($s in 1..4) {
+            $model = New-MnistModel -Architecture FastCnn -Seed $s
+            $process.Refresh(); $before = $process.TotalProcessorTime
+            $trained = $slice | Invoke-MnistTraining -Model $model -Epochs 1 -ValidationSplit 0 -ThreadCount 1 -Quiet
+            $process.Refresh()
+            [pscustomobject]@{ Cpu = ($process.TotalProcessorTime - $before).TotalSeconds; Seconds = $trained.History[0].Seconds }
+        }
+        [pscustomobject]@{ Cpu = @($cpu.Cpu); Seconds = @($cpu.Seconds); WarmUp = $warmUp::LastSeconds; Load = Get-LoadAverage } | ConvertTo-Json -Compress
+        return
+    }
     if ($Kind -eq 'Mlp') {
         $clock = [Diagnostics.Stopwatch]::StartNew()
         $model = $data | Invoke-MnistTraining -Model (New-MnistModel -Seed 1) -Epochs $MlpEpochs -ThreadCount $ThreadCount -Quiet
@@ -74,6 +90,9 @@ function Invoke-OneEpochComparison([string] $ModuleManifest, [long[]] $Seed, [lo
     $loads['after Mnist MLP'] = Get-LoadAverage
     # Two epochs: the second is timed (PyTorch's MLP epoch is minutes long when the machine is loaded).
     $torchMlp = Invoke-Reference @('--mlp', $cache, $ThreadCount, 2)
+    $loads['after PyTorch MLP'] = Get-LoadAverage
+    $cpuWarm = Invoke-Worker FirstEpochCpu $ModuleManifest $Seed 1 $MlpEpochs
+    $cpuCold = Invoke-Worker FirstEpochCpu $ModuleManifest $Seed 1 $MlpEpochs -NoWarmUp
     $loads['end'] = Get-LoadAverage
 
     $runs = @($module.Runs)
@@ -98,6 +117,10 @@ function Invoke-OneEpochComparison([string] $ModuleManifest, [long[]] $Seed, [lo
             Row 'first epoch in a fresh process / later ones' ('{0:F2} / {1:F2} s' -f $runs[0].Seconds, $laterEpoch) '' ('{0:F2}x' -f ($runs[0].Seconds / $laterEpoch)) '<= 1.1x'
             Row 'first training call (with warm-up) / later calls' ('{0:F2} / {1:F2} s' -f $runs[0].CallSeconds, $laterCall) '' ('{0:F2}x' -f ($runs[0].CallSeconds / $laterCall)) ''
         }
+        foreach ($case in @(@{ Name = 'with warm-up'; Run = $cpuWarm }, @{ Name = 'without'; Run = $cpuCold })) {
+            $laterCpu = Get-Median @($case.Run.Cpu | Select-Object -Skip 1)
+            Row "first / later epoch, process CPU s, 1 thread, 12,800 images, $($case.Name)" ('{0:F2} / {1:F2} s' -f $case.Run.Cpu[0], $laterCpu) '' ('{0:F2}x' -f ($case.Run.Cpu[0] / $laterCpu)) '<= 1.1x'
+        }
         Row 'warm-up, once per process' ($null -ne $runs[0].WarmUp ? ('{0:F2} s' -f $runs[0].WarmUp) : 'off') '' '' ''
         Row "MLP epoch, batch 128 (median of 2-$MlpEpochs)" ('{0:F2} s' -f $mlpEpoch) ('{0:F2} s' -f $torchMlpEpoch) ('{0:F2}x' -f ($mlpEpoch / $torchMlpEpoch)) '<= 0.25x'
         Row "MLP test accuracy after $MlpEpochs epochs" ('{0:F4}' -f $mlp.Accuracy) ('{0:F4} (2 epochs)' -f $torchMlp.mlp_accuracy) '' '>= 0.978'
@@ -107,6 +130,8 @@ function Invoke-OneEpochComparison([string] $ModuleManifest, [long[]] $Seed, [lo
     Write-Host ("PyTorch {0} FastCnn epochs (s): {1}; MLP epochs (s): {2}" -f $torchMlp.torch, (($torchRuns | ForEach-Object { '{0:F2}' -f $_.seconds }) -join ', '),
         (($torchMlp.mlp_epochs | ForEach-Object { '{0:F2}' -f $_ }) -join ', '))
     Write-Host ("Mnist MLP epochs (s): {0}" -f (($mlp.Epochs | ForEach-Object { '{0:F2}' -f $_ }) -join ', '))
+    Write-Host ("FastCnn on 12,800 images, 1 thread, process CPU s per epoch: with warm-up {0} (warm-up {1:F2} s wall); without {2}" -f
+        (($cpuWarm.Cpu | ForEach-Object { '{0:F2}' -f $_ }) -join ', '), $cpuWarm.WarmUp, (($cpuCold.Cpu | ForEach-Object { '{0:F2}' -f $_ }) -join ', '))
     Write-Host ("{0} threads; load average (1, 5, 15 min): {1}" -f $ThreadCount, (($loads.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join '; '))
-    [pscustomobject]@{ Rows = $rows; Module = $runs; PyTorch = $torchRuns; Mlp = $mlp; PyTorchMlp = $torchMlp; Loads = $loads }
+    [pscustomobject]@{ Rows = $rows; Module = $runs; PyTorch = $torchRuns; Mlp = $mlp; PyTorchMlp = $torchMlp; FirstEpochCpu = $cpuWarm; FirstEpochCpuWithoutWarmUp = $cpuCold; Loads = $loads }
 }
