@@ -8,9 +8,9 @@ namespace Mnist.Core.FastPaths;
 /// <summary>
 /// The input, weight and bias gradients of a convolution (stride 1, no padding) followed by 2x2 max pooling and ReLU,
 /// from the pooled gradient and the pooling's winner codes (<see cref="MaxPool2x2Kernel"/>). Only a window's winner
-/// carries a gradient (a quarter of the convolution's outputs, about half of those after ReLU), so this visits those
-/// alone, where libtorch's convolution backward multiplies the full-size output gradient, three quarters zeros,
-/// through two dense products. Each image is turned channels-last first, so the window under one output is
+/// carries a gradient (a quarter of the convolution's outputs at most; ReLU drops the windows whose maximum is not
+/// positive), so this visits those alone, where libtorch's convolution backward multiplies the full-size output
+/// gradient, three quarters zeros at least, through two dense products. Each image is turned channels-last first, so the window under one output is
 /// <c>kernel</c> runs of <c>kernel x channels</c> consecutive floats, and each winner costs two vector AXPYs per
 /// kernel row: the weight gradient gains gradient x window, the input gradient gains gradient x weights. Images are
 /// split into one fixed block per thread, each with its own weight and bias sums, added in block order: the result
@@ -18,6 +18,8 @@ namespace Mnist.Core.FastPaths;
 /// </summary>
 internal static class PooledConvolutionBackward
 {
+    // Each filter's weight sums rotate over this many copies (added up at the end), so one window's update does not
+    // wait for the previous window's to reach memory.
     private const int SumCopies = 4;
 
     /// <param name="input">[images, channels, rows, columns]</param>
