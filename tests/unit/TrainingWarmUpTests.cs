@@ -32,7 +32,8 @@ public class TrainingWarmUpTests
         Assert.True(first.WarmUp > 0);
         Assert.Null(second.WarmUp);
         Assert.Equal(first.Weights, second.Weights);
-        Assert.Equal(first.WarmUp, TrainingWarmUp.LastSeconds);
+        // Other test classes train in parallel and warm up too: look for this warm-up among the process's.
+        Assert.Contains(first.WarmUp!.Value, TrainingWarmUp.Seconds.Values);
         // Another batch size is another shape: warmed up again, once.
         Assert.NotNull(Train(64).WarmUp);
         Assert.Null(Train(64).WarmUp);
