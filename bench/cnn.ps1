@@ -1,15 +1,28 @@
 <#
 .SYNOPSIS
     Trains the CNN (New-MnistModel -Architecture Cnn) on full MNIST at its own defaults and prints its test accuracy
-    and seconds per epoch, for one or several seeds.
+    and seconds per epoch, for one or several seeds; with -OneEpoch, issue 25's comparison of FastCnn's one epoch
+    (and the notebook's MLP) with PyTorch's same recipe, in one run.
 .DESCRIPTION
     By default exactly the recipe a user gets: New-MnistModel -Architecture Cnn -Seed S, Invoke-MnistTraining
     -Epochs 3 with the default 10% validation split. Give -LearningRate, -Schedule, -BatchSize or -Betas to try
     another recipe; -Augment:$false trains without the augmentation the CNN has by default.
+
+    -OneEpoch runs, alternating with the PyTorch reference (bench/reference.py, Debian's python3-torch) so both see
+    the machine's load of the moment: PyTorch's FastCnn recipe for the first of -ReferenceSeed; then, in a fresh
+    pwsh, FastCnn at its defaults with -Epochs 1 -ValidationSplit 0 for each of -Seed (1-5 unless given), reading
+    each epoch's seconds (History) and test accuracy, the warm-up's seconds, and the first epoch of the process
+    against the later ones; PyTorch again for the other reference seeds; then the notebook's MLP (5 epochs at its
+    defaults, in a fresh pwsh) and PyTorch's (2 epochs, the second timed); then, twice in fresh processes (with and
+    without the warm-up), FastCnn's first and later one-epoch trainings on 12,800 images on one thread, in process CPU
+    seconds. Ratios are of medians within this run. The load average is printed at each step. -NoWarmUp measures
+    the module's trainings without their once-per-process warm-up.
 .EXAMPLE
     dotnet pwsh ./bench/cnn.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1 -Seed 1, 2, 3
 .EXAMPLE
     dotnet pwsh ./bench/cnn.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1 -Seed 1 -Epochs 6 -Augment
+.EXAMPLE
+    dotnet pwsh ./bench/cnn.ps1 -ModuleManifest ./out/Mnist/Mnist.psd1 -OneEpoch
 #>
 [CmdletBinding()]
 param(
@@ -23,10 +36,26 @@ param(
     [double[]] $Betas,
     [double] $ValidationSplit = 0.1,
     [switch] $Augment,
-    [int] $ThreadCount = [Environment]::ProcessorCount
+    [int] $ThreadCount = [Environment]::ProcessorCount,
+    [switch] $OneEpoch,
+    [long[]] $ReferenceSeed = @(1, 2),
+    [int] $MlpEpochs = 5,
+    [switch] $NoWarmUp,
+    # Internal: the fresh-process side of -OneEpoch ('FastCnn' or 'Mlp'); prints one JSON object.
+    [ValidateSet('', 'FastCnn', 'Mlp', 'FirstEpochCpu')] [string] $Worker = '',
+    [string] $WorkerSeeds = ''
 )
 
 $ErrorActionPreference = 'Stop'
+if ($OneEpoch -or $Worker) {
+    . "$PSScriptRoot/one-epoch.ps1"
+    if ($Worker) { Invoke-OneEpochWorker -Kind $Worker -ModuleManifest $ModuleManifest -Seed ($WorkerSeeds -split ' ' | ForEach-Object { [long]$_ }) -ThreadCount $ThreadCount -MlpEpochs $MlpEpochs -NoWarmUp:$NoWarmUp }
+    else {
+        $seeds = if ($PSBoundParameters.ContainsKey('Seed')) { $Seed } else { 1..5 }
+        $null = Invoke-OneEpochComparison -ModuleManifest $ModuleManifest -Seed $seeds -ReferenceSeed $ReferenceSeed -ThreadCount $ThreadCount -MlpEpochs $MlpEpochs -NoWarmUp:$NoWarmUp
+    }
+    return
+}
 Import-Module $ModuleManifest
 
 $data = Import-MnistData

@@ -2,7 +2,8 @@
 
 Prints one JSON object: load, epoch, evaluation, one-prediction and import timings, all in seconds; the FastCnn
 recipe's 2-epoch training time and test accuracy; the Keras CNN's epoch over the first cnn_count training images.
-Arguments: cache folder, threads, MLP epochs, cnn_count.
+Arguments: cache folder, threads, MLP epochs, cnn_count. With --fastcnn-epoch or --mlp first, only that (see
+one_epoch_mode; bench/cnn.ps1 -OneEpoch uses them).
 Run with Debian's python3-torch (and libopenblas0-pthread, without which torch falls back to the reference BLAS).
 """
 import json
@@ -14,12 +15,6 @@ started = time.perf_counter()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
-
-cache, threads, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-cnn_count = int(sys.argv[4]) if len(sys.argv) > 4 else 10000
-torch.set_num_threads(threads)
-torch.manual_seed(1)
-
 
 def load_idx(path, offset):
     with open(path, "rb") as f:
@@ -36,6 +31,93 @@ def load_all():
 
 def model():
     return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 10))
+
+
+def fast_cnn():
+    """tuomaso/train_mnist_fast's network: conv 24 5x5, max-pool, ReLU, conv 32 3x3, max-pool, ReLU, dense 256, 10."""
+    return nn.Sequential(
+        nn.Conv2d(1, 24, 5), nn.MaxPool2d(2), nn.ReLU(),
+        nn.Conv2d(24, 32, 3), nn.MaxPool2d(2), nn.ReLU(),
+        nn.Flatten(), nn.Linear(800, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def one_epoch_mode(argv):
+    """The FastCnn recipe for one epoch per seed, or the notebook's MLP, and nothing else (bench/cnn.ps1 -OneEpoch).
+
+    --fastcnn-epoch CACHE THREADS SEED...: per seed, tuomaso/train_mnist_fast's recipe for one epoch on all 60,000
+    images (batch 256, Adam 0.01 betas (0.7, 0.9), one-cycle over that epoch's batches, PyTorch's default
+    initialisation, a fresh shuffle): training seconds and test accuracy.
+    --mlp CACHE THREADS EPOCHS: the notebook's MLP (batch 128, Adam 0.001, validation split 0.1): each epoch's
+    seconds (training and validation, as the module's History counts them) and the test accuracy.
+    """
+    mode, cache_folder, thread_count = argv[1], argv[2], int(argv[3])
+    torch.set_num_threads(thread_count)
+    x_train, y_train, x_test, y_test = (load_idx(f"{cache_folder}/{name}", offset) for name, offset in (
+        ("train-images-idx3-ubyte", 16), ("train-labels-idx1-ubyte", 8), ("t10k-images-idx3-ubyte", 16), ("t10k-labels-idx1-ubyte", 8)))
+    images = torch.from_numpy(x_train.reshape(-1, 784).astype(np.float32) / 255)
+    labels = torch.from_numpy(y_train.astype(np.int64))
+    test_images = torch.from_numpy(x_test.reshape(-1, 784).astype(np.float32) / 255)
+    test_labels = torch.from_numpy(y_test.astype(np.int64))
+    loss = nn.CrossEntropyLoss()
+    if mode == "--fastcnn-epoch":
+        xn = ((images - 0.1307) / 0.3081).view(-1, 1, 28, 28)
+        xtn = ((test_images - 0.1307) / 0.3081).view(-1, 1, 28, 28)
+        runs = []
+        for seed in (int(a) for a in argv[4:]):
+            torch.manual_seed(seed)
+            net = fast_cnn()
+            optimizer = torch.optim.Adam(net.parameters(), lr=0.01, betas=(0.7, 0.9))
+            steps = (len(xn) + 255) // 256
+            scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.01, total_steps=steps, cycle_momentum=False)
+            started_at = time.perf_counter()
+            net.train()
+            order = torch.randperm(len(xn))
+            for start in range(0, len(xn), 256):
+                index = order[start:start + 256]
+                step_loss = loss(net(xn[index]), labels[index])
+                optimizer.zero_grad(set_to_none=True)
+                step_loss.backward()
+                optimizer.step()
+                scheduler.step()
+            seconds = time.perf_counter() - started_at
+            net.eval()
+            with torch.no_grad():
+                correct = sum((net(xtn[s:s + 2000]).argmax(1) == test_labels[s:s + 2000]).sum().item() for s in range(0, len(xtn), 2000))
+            runs.append({"seed": seed, "seconds": seconds, "accuracy": correct / len(xtn)})
+        print(json.dumps({"torch": torch.__version__, "threads": thread_count, "fast_cnn": runs}))
+        return
+    torch.manual_seed(1)
+    train_count = int(len(images) * 0.9)
+    net = model()
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
+    seconds = []
+    for _ in range(int(argv[4])):
+        started_at = time.perf_counter()
+        net.train()
+        order = torch.randperm(train_count)
+        for start in range(0, train_count, 128):
+            index = order[start:start + 128]
+            step_loss = loss(net(images[index]), labels[index])
+            optimizer.zero_grad()
+            step_loss.backward()
+            optimizer.step()
+        net.eval()
+        with torch.no_grad():
+            (net(images[train_count:]).argmax(1) == labels[train_count:]).float().mean().item()
+        seconds.append(time.perf_counter() - started_at)
+    with torch.no_grad():
+        accuracy = (net(test_images).argmax(1) == test_labels).float().mean().item()
+    print(json.dumps({"torch": torch.__version__, "threads": thread_count, "mlp_epochs": seconds, "mlp_accuracy": accuracy}))
+
+
+if len(sys.argv) > 1 and sys.argv[1] in ("--fastcnn-epoch", "--mlp"):
+    one_epoch_mode(sys.argv)
+    sys.exit(0)
+
+cache, threads, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+cnn_count = int(sys.argv[4]) if len(sys.argv) > 4 else 10000
+torch.set_num_threads(threads)
+torch.manual_seed(1)
 
 
 # import plus first call: interpreter start is excluded on both sides
@@ -115,14 +197,6 @@ with torch.no_grad():
         if i >= 200:
             predict_times.append(time.perf_counter() - t)
 
-
-
-def fast_cnn():
-    """tuomaso/train_mnist_fast's network: conv 24 5x5, max-pool, ReLU, conv 32 3x3, max-pool, ReLU, dense 256, 10."""
-    return nn.Sequential(
-        nn.Conv2d(1, 24, 5), nn.MaxPool2d(2), nn.ReLU(),
-        nn.Conv2d(24, 32, 3), nn.MaxPool2d(2), nn.ReLU(),
-        nn.Flatten(), nn.Linear(800, 256), nn.ReLU(), nn.Linear(256, 10))
 
 
 def keras_cnn():

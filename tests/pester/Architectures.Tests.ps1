@@ -80,7 +80,7 @@ Describe 'FastCnn' {
             '(None, 10, 10, 32)', '(None, 5, 5, 32)', '(None, 5, 5, 32)', '(None, 800)', '(None, 256)', '(None, 10)'
         $model.LayerDefinitions | Should -Be 'Normalization(mean=0.1307, std=0.3081)', 'Conv2D(24, 5, kernel_initializer=torch_default)', 'MaxPooling2D(2)',
             'Activation(relu)', 'Conv2D(32, 3, kernel_initializer=torch_default)', 'MaxPooling2D(2)', 'Activation(relu)', 'Flatten',
-            'Dense(256, activation=relu)', 'Dense(10, activation=softmax)'
+            'Dense(256, activation=relu, kernel_initializer=torch_default)', 'Dense(10, activation=softmax, kernel_initializer=torch_default)'
         $model.ParameterCount | Should -Be (24 * 25 + 24 + 32 * 24 * 9 + 32 + 800 * 256 + 256 + 2570)
         $model.BatchSize | Should -Be 256
         $model.Betas | Should -Be 0.7, 0.9

@@ -174,6 +174,26 @@ public class LayerTests
     }
 
     [Fact]
+    public void FastCnns_dense_layers_start_as_PyTorchs_and_a_layer_list_written_before_that_still_validates()
+    {
+        using var model = new MnistModel(ModelSpec.DefaultFor(Architecture.FastCnn) with { Seed = 3 });
+        var state = model.Network.state_dict();
+        // PyTorch's default: weights and biases uniform in +-1/sqrt(fan-in); Keras' Glorot would reach 0.075 and zero biases.
+        var (dense, output) = (state["dense.0.weight"], state["dense_1.weight"]);
+        Assert.InRange(dense.abs().max().item<float>(), 0.9 / Math.Sqrt(800), 1 / Math.Sqrt(800));
+        Assert.InRange(output.abs().max().item<float>(), 0.9 / Math.Sqrt(256), 1 / Math.Sqrt(256));
+        Assert.True(state["dense.0.bias"].abs().max().item<float>() > 0, "the dense biases start at zero, as Keras' do");
+        Assert.EndsWith("kernel_initializer=torch_default)", model.LayerDefinitions[^1]);
+
+        var before = model.LayerDefinitions.Select(t => t.Replace(", kernel_initializer=torch_default)", ")")).ToArray();
+        before = model.LayerDefinitions.Take(8).Concat(before.Skip(8)).ToArray();
+        (ModelSpec.DefaultFor(Architecture.FastCnn) with { Layers = before }).Validate();
+        var other = before.ToArray();
+        other[^2] = "Dense(128, activation=relu)";
+        Assert.Throws<MnistException>(() => (ModelSpec.DefaultFor(Architecture.FastCnn) with { Layers = other }).Validate());
+    }
+
+    [Fact]
     public void Every_layer_runs_as_the_plain_torchsharp_module_does()
     {
         var description = Describe(EveryLayer);

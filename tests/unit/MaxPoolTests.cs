@@ -111,7 +111,8 @@ public class MaxPoolTests
     public void The_CNNs_pool_with_it(Architecture architecture)
     {
         var model = new MnistModel(ModelSpec.DefaultFor(architecture));
-        Assert.Contains(model.Network.modules(), m => m is MaxPool2x2);
+        // FastCnn's pooling runs inside its PooledConv2d nodes, whose kernel is this one.
+        Assert.Contains(model.Network.modules(), m => m is MaxPool2x2 or PooledConv2d);
         Assert.DoesNotContain(model.Network.modules(), m => m is TorchSharp.Modules.MaxPool2d);
     }
 
@@ -192,36 +193,105 @@ public class MaxPoolTests
         using (no_grad()) AssertBitwiseEqual(expected.detach(), layer.forward(images), "output without a graph");
     }
 
-    [Fact]
-    public void The_pooled_convolution_gives_an_input_gradient_when_asked_by_running_as_libtorchs_layers()
+    [Theory]
+    [InlineData(1, 3, 10, 1)]
+    [InlineData(24, 3, 12, 1)]  // FastCnn's second convolution
+    [InlineData(24, 3, 12, 2)]
+    [InlineData(5, 5, 13, 3)]   // an odd convolution output, a run of 25 floats (vector and scalar tails)
+    public void The_pooled_convolution_gives_its_input_gradient_within_float_rounding_of_libtorchs_layers(int channels, int kernel, int size, int threads)
     {
         using var scope = NewDisposeScope();
+        using var _ = TorchThreads.Use(threads);
         using var generator = new Generator(9);
-        var layer = new PooledConv2d(1, 4, 3);
+        var layer = new PooledConv2d(channels, 8, kernel);
         using (no_grad())
         {
-            layer.Weight.copy_(torch.randn(layer.Weight.shape, generator: generator));
-            layer.Bias.copy_(torch.randn(layer.Bias.shape, generator: generator));
+            layer.Weight.copy_(torch.randn(layer.Weight.shape, generator: generator).mul_(0.3));
+            layer.Bias.copy_(torch.randn(layer.Bias.shape, generator: generator).mul_(0.1));
         }
-        var images = torch.rand(new long[] { 3, 1, 10, 10 }, generator: generator);
+        var images = torch.randn(new long[] { 7, channels, size, size }, generator: generator);
         var (a, b) = (images.clone().requires_grad_(), images.clone().requires_grad_());
-        var expected = nn.functional.relu(nn.functional.max_pool2d(nn.functional.conv2d(a, layer.Weight.detach(), layer.Bias.detach()), new long[] { 2, 2 }));
+        var weight = layer.Weight.detach().clone().requires_grad_();
+        var bias = layer.Bias.detach().clone().requires_grad_();
+        var expected = nn.functional.relu(nn.functional.max_pool2d(nn.functional.conv2d(a, weight, bias), new long[] { 2, 2 }));
         var actual = layer.forward(b);
+        AssertBitwiseEqual(expected.detach(), actual.detach(), "output");
         var gradient = torch.randn(expected.shape, generator: generator);
         expected.backward(new List<Tensor> { gradient });
         actual.backward(new List<Tensor> { gradient });
-        AssertBitwiseEqual(expected.detach(), actual.detach(), "output");
-        Assert.True((a.grad! - b.grad!).abs().max().item<float>() <= 1e-6f * a.grad!.abs().max().item<float>());
+        foreach (var (name, want, got) in new[] { ("input", a.grad!, b.grad!), ("weight", weight.grad!, layer.Weight.grad!), ("bias", bias.grad!, layer.Bias.grad!) })
+        {
+            double largest = want.abs().max().item<float>(), difference = (want - got).abs().max().item<float>();
+            Assert.True(largest > 0, $"the {name} gradient is all zeros");
+            Assert.True(difference <= 1e-5 * largest, $"the {name} gradient differs by {difference} (largest {largest})");
+        }
     }
 
     [Fact]
-    public void FastCnn_convolves_pools_and_rectifies_its_image_in_one_node_and_shows_the_layers_as_before()
+    public void The_pooled_convolutions_gradients_repeat_bitwise_at_the_same_thread_count()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = TorchThreads.Use(2);
+        using var generator = new Generator(4);
+        var layer = new PooledConv2d(24, 32, 3);
+        using (no_grad()) layer.Weight.copy_(torch.randn(layer.Weight.shape, generator: generator).mul_(0.1));
+        var images = torch.randn(new long[] { 64, 24, 12, 12 }, generator: generator);
+        var gradient = torch.randn(new long[] { 64, 32, 5, 5 }, generator: generator);
+        var runs = new List<Tensor[]>();
+        for (int run = 0; run < 2; run++)
+        {
+            var input = images.clone().requires_grad_();
+            layer.zero_grad();
+            layer.forward(input).backward(new List<Tensor> { gradient });
+            runs.Add(new[] { input.grad!.clone(), layer.Weight.grad!.clone(), layer.Bias.grad!.clone() });
+        }
+        for (int i = 0; i < 3; i++) AssertBitwiseEqual(runs[0][i], runs[1][i], $"gradient {i}");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void FastCnns_step_gives_the_plain_modules_loss_and_gradients_within_float_rounding(int threads)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = TorchThreads.Use(threads);
+        var description = ModelSpec.DefaultFor(Architecture.FastCnn).Describe();
+        var (fast, _) = NetworkBuilder.Build(description, new Generator(6));
+        var (plain, _) = NetworkBuilder.Build(description, new Generator(6), fastPaths: false);
+        var data = TestData.Mnist.Take(256, 0).Train;
+        var (images, labels) = (data.Features.narrow(0, 0, 256), data.LabelTensor.narrow(0, 0, 256));
+        var losses = new List<float>();
+        var gradients = new List<Dictionary<string, Tensor>>();
+        foreach (var network in new[] { plain, fast })
+        {
+            network.train();
+            var loss = nn.functional.cross_entropy(network.forward(images), labels);
+            loss.backward();
+            losses.Add(loss.item<float>());
+            gradients.Add(network.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone()));
+        }
+        Assert.Equal(losses[0], losses[1], 5);
+        Assert.Equal(gradients[0].Keys.Order(), gradients[1].Keys.Order());
+        foreach (var (name, want) in gradients[0])
+        {
+            var got = gradients[1][name];
+            double largest = want.abs().max().item<float>(), difference = (want - got).abs().max().item<float>();
+            Assert.True(largest > 0, $"the {name} gradient is all zeros");
+            Assert.True(difference <= 1e-5 * largest, $"{name}: the gradients differ by {difference} (largest {largest})");
+        }
+    }
+
+    [Fact]
+    public void FastCnn_convolves_pools_and_rectifies_in_one_node_per_convolution_and_shows_the_layers_as_before()
     {
         var model = new MnistModel(ModelSpec.DefaultFor(Architecture.FastCnn));
         var leaves = Leaves(model.Network);
         Assert.IsType<PooledConv2d>(leaves[2]);
         Assert.IsType<AppliedMaxPool2x2>(leaves[3]);
         Assert.IsType<AppliedRelu>(leaves[4]);
+        Assert.IsType<PooledConv2d>(leaves[5]);
+        Assert.IsType<AppliedMaxPool2x2>(leaves[6]);
+        Assert.IsType<AppliedRelu>(leaves[7]);
         Assert.Equal(new[] { "conv2d.bias", "conv2d.weight" }, model.Network.state_dict().Keys.Where(k => k.StartsWith("conv2d.")).Order());
     }
 }

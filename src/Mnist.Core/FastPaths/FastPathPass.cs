@@ -14,8 +14,8 @@ namespace Mnist.Core.FastPaths;
 /// only the modules that run change, and every one of them keeps its tests against the plain modules. Patterns:
 /// <list type="bullet">
 /// <item>Dense with ReLU, then Dropout: the dropout's mask applies the ReLU too (<see cref="DeferredRelu"/>, one pass).</item>
-/// <item>The first convolution over the image (no activation, stride 1, valid), a 2x2 pooling, then ReLU: one node
-/// that convolves, pools and applies ReLU, with a hand-written gradient (<see cref="PooledConv2d"/>).</item>
+/// <item>A convolution (no activation, stride 1, valid), a 2x2 pooling, then ReLU: one node that convolves, pools and
+/// applies ReLU, with a hand-written gradient that visits only the pooling's winners (<see cref="PooledConv2d"/>).</item>
 /// <item>A convolution with ReLU, then a 2x2 pooling: the pooling applies the ReLU in its pass.</item>
 /// <item>A 2x2 pooling, then ReLU: one pass; any other 2x2 pooling: <see cref="MaxPool2x2"/>'s kernel.</item>
 /// </list>
@@ -38,7 +38,7 @@ internal static class FastPathPass
                 Swap(dropout, main: new SeededDropout(dropout.Layer.Name, dropout.Layer.Definition.Rate, generator, afterDeferredRelu: true));
                 chosen.Add(i + 1);
             }
-            else if (IsFirstPlainConvolution(layers, i) && IsPool2x2(next) && IsRelu(after))
+            else if (IsPlainConvolution(layer) && IsPool2x2(next) && IsRelu(after))
             {
                 var conv = (Conv2d)layer.Main;
                 var pooled = new PooledConv2d(conv.in_channels, conv.out_channels, conv.kernel_size[0]);
@@ -80,14 +80,10 @@ internal static class FastPathPass
 
     private static bool IsRelu(BuiltLayer? layer) => layer is not null && Is(layer, LayerKind.Activation, LayerActivation.Relu);
 
-    /// <summary>A convolution over the data itself (no layer with weights before it, so its input needs no gradient).</summary>
-    private static bool IsFirstPlainConvolution(IReadOnlyList<BuiltLayer> layers, int index)
-    {
-        var layer = layers[index];
-        return Is(layer, LayerKind.Conv2D, LayerActivation.Linear) && layer.Main is Conv2d
-            && layer.Layer.Definition is { Strides: 1, Padding: LayerPadding.Valid } && layer.Layer.Input.Channels == 1
-            && layers.Take(index).All(l => !l.Layer.Definition.HasWeights);
-    }
+    /// <summary>A convolution that libtorch's Conv2d runs with stride 1, no padding and no activation of its own.</summary>
+    private static bool IsPlainConvolution(BuiltLayer layer) =>
+        Is(layer, LayerKind.Conv2D, LayerActivation.Linear) && layer.Main is Conv2d
+        && layer.Layer.Definition is { Strides: 1, Padding: LayerPadding.Valid };
 
     private static void Swap(BuiltLayer layer, nn.Module<Tensor, Tensor>? main = null, nn.Module<Tensor, Tensor>? activation = null)
     {

@@ -62,10 +62,22 @@ internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool
     {
         var winners = ctx.get_saved_variables()[0];
         var shape = (long[])ctx.get_data("shape");
-        var outputGradient = gradient.contiguous();
+        using var outputGradient = gradient.contiguous();
         var inputGradient = torch.empty(shape, ScalarType.Float32);
         var (planes, height, width) = Planes(shape);
-        MaxPool2x2Kernel.Backward(outputGradient.Floats(), winners.bytes, inputGradient.Floats(), planes, height, width);
+        unsafe
+        {
+            fixed (float* gradientAt = outputGradient.Floats(), inputGradientAt = inputGradient.Floats())
+            fixed (byte* winnersAt = winners.bytes)
+            {
+                var (g, w, i) = ((nint)gradientAt, (nint)winnersAt, (nint)inputGradientAt);
+                int inputSize = height * width, outputSize = height / 2 * (width / 2);
+                ParallelBlocks.Run(planes, ParallelBlocks.Count(planes, inputSize), (_, first, end) => MaxPool2x2Kernel.Backward(
+                    new ReadOnlySpan<float>((float*)g + (long)first * outputSize, (end - first) * outputSize),
+                    new ReadOnlySpan<byte>((byte*)w + (long)first * outputSize, (end - first) * outputSize),
+                    new Span<float>((float*)i + (long)first * inputSize, (end - first) * inputSize), end - first, height, width));
+            }
+        }
         return new List<Tensor> { inputGradient, null! };
     }
 
@@ -76,7 +88,21 @@ internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool
     {
         var output = torch.empty(PooledShape(input.shape), ScalarType.Float32);
         var (planes, height, width) = Planes(input.shape);
-        MaxPool2x2Kernel.Forward(input.Floats(), output.Floats(), winners.bytes, planes, height, width, relu);
+        if (input.numel() != (long)planes * height * width) throw new ArgumentException("The input is not contiguous planes.", nameof(input));
+        // Plane blocks on libtorch's threads: no sums across planes, so every thread count gives the same bits.
+        unsafe
+        {
+            fixed (float* inputAt = input.Floats(), outputAt = output.Floats())
+            fixed (byte* winnersAt = winners.bytes)
+            {
+                var (i, o, w) = ((nint)inputAt, (nint)outputAt, (nint)winnersAt);
+                int inputSize = height * width, outputSize = height / 2 * (width / 2);
+                ParallelBlocks.Run(planes, ParallelBlocks.Count(planes, inputSize), (_, first, end) => MaxPool2x2Kernel.Forward(
+                    new ReadOnlySpan<float>((float*)i + (long)first * inputSize, (end - first) * inputSize),
+                    new Span<float>((float*)o + (long)first * outputSize, (end - first) * outputSize),
+                    new Span<byte>((byte*)w + (long)first * outputSize, (end - first) * outputSize), end - first, height, width, relu));
+            }
+        }
         return output;
     }
 

@@ -8,15 +8,16 @@ using Mnist.Core.Training;
 namespace Mnist.Core.FastPaths;
 
 /// <summary>
-/// A network's first convolution (stride 1, no padding, over the image, which needs no gradient) together with the
-/// 2x2 max pooling and ReLU after it, as one autograd node: libtorch convolves, <see cref="MaxPool2x2Kernel"/>
-/// pools, and the backward pass computes the weight and bias gradients straight from the pooled gradient and the
-/// winners (<see cref="PooledConvolutionGradient"/>) instead of building the convolution's full-size output gradient
-/// and handing it to libtorch's convolution backward (~14 ms of a FastCnn batch of 256, against ~2 ms). The full-size
-/// convolution output is not kept for the backward pass either. The pooling and ReLU layers after it stay in the
-/// network as <see cref="AppliedMaxPool2x2"/> and <see cref="AppliedRelu"/>, so summaries and exports show the same
-/// layers; the parameters are named as Conv2d's ("weight", "bias"), so files are unchanged. When the input needs a
-/// gradient, or the kernel does not cover the input, it runs as libtorch's convolution, then pooling and ReLU.
+/// A convolution (stride 1, no padding) together with the 2x2 max pooling and ReLU after it, as one autograd node:
+/// libtorch convolves, <see cref="MaxPool2x2Kernel"/> pools, and the backward pass computes the gradients straight
+/// from the pooled gradient and the winners instead of building the convolution's full-size output gradient and
+/// handing it to libtorch's convolution backward: the weight and bias gradients only when the input needs none (the
+/// first convolution over the image, <see cref="PooledConvolutionGradient"/>: ~2 ms of a FastCnn batch of 256 against
+/// ~14 ms), the input's too otherwise (<see cref="PooledConvolutionBackward"/>: FastCnn's second convolution). The
+/// full-size convolution output is not kept for the backward pass either. The pooling and ReLU layers after it stay
+/// in the network as <see cref="AppliedMaxPool2x2"/> and <see cref="AppliedRelu"/>, so summaries and exports show the
+/// same layers; the parameters are named as Conv2d's ("weight", "bias"), so files are unchanged. When the kernel does
+/// not cover the input, it runs as libtorch's convolution, then pooling and ReLU.
 /// </summary>
 internal sealed class PooledConv2d : nn.Module<Tensor, Tensor>
 {
@@ -44,13 +45,13 @@ internal sealed class PooledConv2d : nn.Module<Tensor, Tensor>
     {
         bool fits = MaxPool2x2Function.Fits(input) && input.shape[1] == InChannels
             && input.shape[2] - KernelSize + 1 >= 2 && input.shape[3] - KernelSize + 1 >= 2;
-        if (!fits || input.requires_grad && is_grad_enabled())
+        if (!fits)
         {
             using var convolved = nn.functional.conv2d(input, Weight, Bias);
             return _pool.forward(convolved);
         }
-        if (is_grad_enabled() && (Weight.requires_grad || Bias.requires_grad))
-            return PooledConv2dFunction.apply(input, Weight, Bias);
+        if (is_grad_enabled() && (input.requires_grad || Weight.requires_grad || Bias.requires_grad))
+            return PooledConv2dFunction.apply(input, Weight, Bias, input.requires_grad);
         var (pooled, winners) = PooledConv2dFunction.ConvolveAndPool(input, Weight, Bias);
         winners.Dispose();
         return pooled;
@@ -72,9 +73,12 @@ internal sealed class PooledConv2dFunction : autograd.SingleTensorFunction<Poole
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (input, weight, bias) = (((Tensor)vars[0]).contiguous(), (Tensor)vars[1], (Tensor)vars[2]);
+        bool inputGradient = (bool)vars[3];
         var (pooled, winners) = ConvolveAndPool(input, weight, bias);
-        ctx.save_for_backward(new List<Tensor> { input, winners });
+        // The weights are kept only when the input's gradient needs them (autograd checks they are not changed in between).
+        ctx.save_for_backward(inputGradient ? new List<Tensor> { input, winners, weight } : new List<Tensor> { input, winners });
         ctx.save_data("weightShape", weight.shape);
+        ctx.save_data("inputGradient", inputGradient);
         return pooled;
     }
 
@@ -86,9 +90,19 @@ internal sealed class PooledConv2dFunction : autograd.SingleTensorFunction<Poole
         using var pooledGradient = gradient.contiguous();
         var weightGradient = torch.empty(weightShape, ScalarType.Float32);
         var biasGradient = torch.empty(weightShape[0], ScalarType.Float32);
-        PooledConvolutionGradient.Compute(input.Floats(), pooledGradient.Floats(), winners.bytes, weightGradient.Floats(), biasGradient.Floats(),
-            (int)input.shape[0], (int)input.shape[1], (int)input.shape[2], (int)input.shape[3], (int)weightShape[0], (int)weightShape[2]);
-        return new List<Tensor> { null!, weightGradient, biasGradient };
+        var (images, channels, rows, columns) = ((int)input.shape[0], (int)input.shape[1], (int)input.shape[2], (int)input.shape[3]);
+        if (!(bool)ctx.get_data("inputGradient"))
+        {
+            PooledConvolutionGradient.Compute(input.Floats(), pooledGradient.Floats(), winners.bytes, weightGradient.Floats(), biasGradient.Floats(),
+                images, channels, rows, columns, (int)weightShape[0], (int)weightShape[2], torch.get_num_threads());
+            return new List<Tensor> { null!, weightGradient, biasGradient, null! };
+        }
+        using var weight = saved[2].contiguous();
+        var inputGradient = torch.empty(input.shape, ScalarType.Float32);
+        PooledConvolutionBackward.Compute(input.Floats(), weight.Floats(), pooledGradient.Floats(), winners.bytes,
+            inputGradient.Floats(), weightGradient.Floats(), biasGradient.Floats(),
+            images, channels, rows, columns, (int)weightShape[0], (int)weightShape[2], torch.get_num_threads());
+        return new List<Tensor> { inputGradient, weightGradient, biasGradient, null! };
     }
 
     /// <summary>ReLU(max pool(convolution)) and the pooling's winners; the full-size convolution is not kept.</summary>

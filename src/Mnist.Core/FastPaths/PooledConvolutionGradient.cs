@@ -19,9 +19,8 @@ internal static class PooledConvolutionGradient
     /// <param name="pooledGradient">[images, filters, outRows / 2, outColumns / 2], with <paramref name="winners"/> alike</param>
     /// <param name="weightGradient">[filters, channels, kernel, kernel], overwritten</param>
     /// <param name="biasGradient">[filters], overwritten</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(ReadOnlySpan<float> input, ReadOnlySpan<float> pooledGradient, ReadOnlySpan<byte> winners,
-        Span<float> weightGradient, Span<float> biasGradient, int images, int channels, int rows, int columns, int filters, int kernel)
+        Span<float> weightGradient, Span<float> biasGradient, int images, int channels, int rows, int columns, int filters, int kernel, int threads = 1)
     {
         int outRows = rows - kernel + 1, outColumns = columns - kernel + 1;
         int pooledRows = outRows / 2, pooledColumns = outColumns / 2, pooledSize = pooledRows * pooledColumns;
@@ -30,12 +29,47 @@ internal static class PooledConvolutionGradient
             || weightGradient.Length != filters * channels * kernel * kernel || biasGradient.Length != filters)
             throw new ArgumentException("The buffers do not fit the convolution's shapes.");
 
-        // Image by image, so each image's planes stay in the L1 cache while every filter reads them.
-        weightGradient.Clear();
-        Span<double> biases = stackalloc double[filters];
-        biases.Clear();
+        // One block of images per thread, each with its own sums, added in block order.
+        int blocks = ParallelBlocks.Count(images, (long)channels * filters * pooledSize * kernel, threads);
+        var weightSums = new float[blocks][];
+        var biasSums = new double[blocks][];
+        unsafe
+        {
+            fixed (float* inputAt = input, gradientAt = pooledGradient)
+            fixed (byte* winnersAt = winners)
+            {
+                var (i, g, w) = ((nint)inputAt, (nint)gradientAt, (nint)winnersAt);
+                int inputLength = input.Length, gradientLength = pooledGradient.Length, weightLength = weightGradient.Length;
+                ParallelBlocks.Run(images, blocks, (block, first, end) =>
+                {
+                    weightSums[block] = new float[weightLength];
+                    biasSums[block] = new double[filters];
+                    AddImages(new ReadOnlySpan<float>((float*)i, inputLength), new ReadOnlySpan<float>((float*)g, gradientLength),
+                        new ReadOnlySpan<byte>((byte*)w, gradientLength), weightSums[block], biasSums[block],
+                        first, end, channels, rows, columns, filters, kernel);
+                });
+            }
+        }
+        weightSums[0].CopyTo(weightGradient);
+        for (int block = 1; block < blocks; block++)
+            for (int k = 0; k < weightGradient.Length; k++) weightGradient[k] += weightSums[block][k];
+        for (int filter = 0; filter < filters; filter++)
+        {
+            double sum = 0;
+            for (int block = 0; block < blocks; block++) sum += biasSums[block][filter];
+            biasGradient[filter] = (float)sum;
+        }
+    }
+
+    // Images first to end: each image's planes stay in the L1 cache while every filter reads them.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddImages(ReadOnlySpan<float> input, ReadOnlySpan<float> pooledGradient, ReadOnlySpan<byte> winners,
+        Span<float> weightGradient, Span<double> biases, int first, int end, int channels, int rows, int columns, int filters, int kernel)
+    {
+        int outRows = rows - kernel + 1, outColumns = columns - kernel + 1;
+        int pooledRows = outRows / 2, pooledColumns = outColumns / 2, pooledSize = pooledRows * pooledColumns;
         int tapCount = kernel * kernel;
-        for (int image = 0; image < images; image++)
+        for (int image = first; image < end; image++)
             for (int channel = 0; channel < channels; channel++)
             {
                 var plane = input.Slice((image * channels + channel) * rows * columns);
@@ -47,7 +81,6 @@ internal static class PooledConvolutionGradient
                     if (channel == 0) biases[filter] += planeBias;
                 }
             }
-        for (int filter = 0; filter < filters; filter++) biasGradient[filter] = (float)biases[filter];
     }
 
     // Adds one image's contribution for one filter and one input channel to taps (kernel x kernel, row-major); returns

@@ -151,10 +151,28 @@ public sealed record ModelSpec
             throw Invalid("HiddenUnits", e.Message.TrimEnd('.'));
         }
         // A preset's layers, written out, must be the preset's: a file cannot say one network and build another.
-        if (Architecture != Architecture.Custom && Layers is not null && !description.Texts.SequenceEqual(Layers))
+        if (Architecture != Architecture.Custom && Layers is not null && !description.Texts.SequenceEqual(Layers) && !SameNetwork(description, Layers))
             throw Invalid("Layers", $"they are not the {Architecture} layers of its settings ({string.Join(", ", description.Texts)})");
         if (description.Parameters > InputLimits.MaxModelParameters)
             throw Invalid("HiddenUnits", $"the model would have {description.Parameters:N0} parameters; the limit is {InputLimits.MaxModelParameters:N0}");
+    }
+
+    /// <summary>
+    /// Whether written-out layers build the described network, their initialisers aside: those only decide the
+    /// first weights, so a FastCnn file written before its dense layers started as PyTorch's still loads.
+    /// </summary>
+    private bool SameNetwork(NetworkDescription description, string[] layers)
+    {
+        try
+        {
+            var written = NetworkDescription.Parse(InputRows, InputColumns, Classes, layers).Layers;
+            return written.Count == description.Layers.Count && written.Zip(description.Layers).All(pair =>
+                pair.First.Definition with { Initializer = WeightInitializer.GlorotUniform } == pair.Second.Definition with { Initializer = WeightInitializer.GlorotUniform });
+        }
+        catch (MnistException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The parameters the spec builds, batch normalisation's moving statistics included.</summary>

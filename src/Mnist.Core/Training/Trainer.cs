@@ -10,7 +10,8 @@ namespace Mnist.Core.Training;
 /// Keras' fit(): a short loop over epochs and batches that calls its callbacks. Mini-batches are cut by index from
 /// the split's one preloaded tensor, with a dispose scope per batch; metrics accumulate on tensors and are read
 /// once per epoch. Before each epoch the model's training state is captured; an epoch that does not finish
-/// (cancelled, timed out, failed) is undone, so the model is always as after its last completed epoch.
+/// (cancelled, timed out, failed) is undone, so the model is always as after its last completed epoch. The first
+/// training of a network in a process warms up first (<see cref="TrainingWarmUp"/>), before any epoch's clock.
 /// </summary>
 public static class Trainer
 {
@@ -49,7 +50,9 @@ public static class Trainer
         int batchSize = options.BatchSize ?? model.Spec.BatchSize;
         int batches = (trainCount + batchSize - 1) / batchSize;
         var augmentation = options.AugmentationFor(model.Spec);
-        using var step = new TrainingStep(model, new MnistSplitTensors(features, train.TargetTensor, labels),
+        var tensors = new MnistSplitTensors(features, train.TargetTensor, labels);
+        double? warmUp = TrainingWarmUp.Ensure(model, tensors, batchSize, trainCount, augmentation, train.Rows, train.Columns, options.Precision);
+        using var step = new TrainingStep(model, tensors,
             augmentation is not null ? new BatchAugmenter(augmentation, train.Rows, train.Columns, model.Generator) : null,
             options.Precision);
         var settings = options.BackupPath is null ? null : Backup.RunSettings.Of(model, data, trainCount, options);
@@ -130,7 +133,7 @@ public static class Trainer
             model.Network.eval();
             foreach (var hook in hooks.OfType<IDisposable>()) hook.Dispose();
         }
-        return new TrainingResult { Epochs = records, StopReason = context.StopReason, AbandonedAt = abandoned };
+        return new TrainingResult { Epochs = records, StopReason = context.StopReason, AbandonedAt = abandoned, WarmUpSeconds = warmUp };
     }
 
     private static EpochRecord Validate(MnistModel model, Tensor features, Tensor labels, ValidationRows rows, CancellationToken cancel)

@@ -11,5 +11,8 @@ public sealed record TrainingResult
     /// <summary>The epoch and batch where an unfinished epoch was abandoned and undone; null when none was.</summary>
     public (int Epoch, int Batch)? AbandonedAt { get; init; }
 
+    /// <summary>Seconds of the once-per-process warm-up this call ran before its first epoch; null when none was needed.</summary>
+    public double? WarmUpSeconds { get; init; }
+
     public bool StoppedEarly => StopReason is not null;
 }

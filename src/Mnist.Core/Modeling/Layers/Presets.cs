@@ -3,7 +3,7 @@ namespace Mnist.Core.Modeling.Layers;
 /// <summary>
 /// The three architectures as layer lists (their training defaults are in <see cref="ModelSpec.DefaultFor"/>):
 /// the notebook's MLP from its hidden units, dropout and activation; the classic two-convolution CNN; and FastCnn,
-/// whose inputs are normalised inside the model and whose convolutions start as PyTorch's do.
+/// whose inputs are normalised inside the model and whose layers start as PyTorch's do.
 /// </summary>
 public static class Presets
 {
@@ -11,7 +11,11 @@ public static class Presets
     {
         var activation = Of(spec.Activation);
         var layers = new List<LayerDefinition>();
-        void Dense(int units, LayerActivation a) => layers.Add(new LayerDefinition { Kind = LayerKind.Dense, Units = units, Activation = a });
+        // FastCnn's layers all start as PyTorch's do, as the published recipe's (its dense layers too: with Keras'
+        // initialiser, seeds 1-5 reached 0.9897 in one epoch on average; with PyTorch's, 0.9901).
+        var initializer = spec.Architecture == Architecture.FastCnn ? WeightInitializer.TorchDefault : WeightInitializer.GlorotUniform;
+        void Dense(int units, LayerActivation a) =>
+            layers.Add(new LayerDefinition { Kind = LayerKind.Dense, Units = units, Activation = a, Initializer = initializer });
         void Dropout(double rate)
         {
             if (rate > 0) layers.Add(new LayerDefinition { Kind = LayerKind.Dropout, Rate = rate });
