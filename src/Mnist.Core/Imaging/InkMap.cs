@@ -177,9 +177,12 @@ public static class InkMap
     /// share of the strongest ink (taken over 3x3 means, so one bright speck or noisy pixel does not set it). Null
     /// when nothing stands out from the noise: a blank picture.
     /// </summary>
-    public static (byte High, byte Low)? Thresholds(GrayImage ink, double noise)
+    public static (byte High, byte Low)? Thresholds(GrayImage ink, double noise) => Thresholds(ink.Pixels, ink.Width, ink.Height, noise);
+
+    /// <summary><see cref="Thresholds(GrayImage, double)"/> of the first <paramref name="width"/> x <paramref name="height"/> bytes of <paramref name="ink"/> (the chain's buffer).</summary>
+    internal static (byte High, byte Low)? Thresholds(ReadOnlySpan<byte> ink, int width, int height, double noise)
     {
-        double peak = PeakOfMeans(ink);
+        double peak = PeakOfMeans(ink, width, height);
         if (peak < Math.Max(MinimumContrast, 3 * noise)) return null;
         double high = Math.Max(Math.Max(4 * noise, 0.35 * peak), MinimumContrast);
         double low = Math.Max(Math.Max(2.5 * noise, 0.15 * peak), MinimumContrast / 2.0);
@@ -191,11 +194,9 @@ public static class InkMap
     /// a corner, 6 along an edge, 9 inside); division by the same count keeps the order of sums, so the largest mean is
     /// the largest of the three counts' largest sums over their count: the same double as taking every mean.
     /// </summary>
-    private static double PeakOfMeans(GrayImage ink)
+    private static double PeakOfMeans(ReadOnlySpan<byte> pixels, int width, int height)
     {
-        int width = ink.Width, height = ink.Height;
-        var pixels = ink.Pixels;
-        if (width < 3 || height < 3) return PeakOfMeansAnySize(ink);
+        if (width < 3 || height < 3) return PeakOfMeansAnySize(pixels, width, height);
         // The largest window sum of each size: 9 inside, 6 along the edges, 4 in the corners.
         var rented = ArrayPool<ushort>.Shared.Rent(width);
         try
@@ -220,9 +221,9 @@ public static class InkMap
     }
 
     /// <summary>Each column's sum over rows <paramref name="top"/> to <paramref name="bottom"/> (two or three rows).</summary>
-    private static void ColumnSums(byte[] pixels, int width, int top, int bottom, Span<ushort> sums)
+    private static void ColumnSums(ReadOnlySpan<byte> pixels, int width, int top, int bottom, Span<ushort> sums)
     {
-        ref byte first = ref MemoryMarshal.GetArrayDataReference(pixels);
+        ref byte first = ref MemoryMarshal.GetReference(pixels);
         ref ushort into = ref MemoryMarshal.GetReference(sums);
         bool three = bottom - top == 2;
         nuint a = (nuint)(top * width), b = (nuint)((top + 1) * width), c = (nuint)(bottom * width);
@@ -259,10 +260,8 @@ public static class InkMap
     }
 
     /// <summary>The peak for pictures under 3 pixels wide or high, window by window.</summary>
-    private static double PeakOfMeansAnySize(GrayImage ink)
+    private static double PeakOfMeansAnySize(ReadOnlySpan<byte> pixels, int width, int height)
     {
-        int width = ink.Width, height = ink.Height;
-        var pixels = ink.Pixels;
         // Column sums over three rows (two at the top and bottom rows), then sums of three neighbouring columns.
         var columns = new int[width];
         int[] best = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
