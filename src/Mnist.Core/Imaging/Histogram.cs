@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace Mnist.Core.Imaging;
 
 /// <summary>Order statistics of byte levels from their counts, as sorting the levels and indexing would give.</summary>
 internal static class Histogram
 {
     /// <summary>The level at index <c>total / 2</c> of the sorted levels (the upper median of an even count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static byte Median(ReadOnlySpan<int> counts, int total)
     {
         int seen = 0, half = total / 2;
@@ -19,6 +22,7 @@ internal static class Histogram
     /// The count of each level 0-255 in <paramref name="levels"/>, into the first 256 of <paramref name="tallies"/> (at
     /// least 1,024 long): four interleaved tallies, so neighbouring pixels of one level do not wait on each other's count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Span<int> Count(ReadOnlySpan<byte> levels, Span<int> tallies)
     {
         tallies = tallies[..1024];

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace Mnist.Core.Imaging;
 
@@ -29,6 +30,7 @@ public static class InkComponents
     /// pixel above the threshold numbers them; each is filled from a stack of (x, y) pairs, so no pixel's position is
     /// divided out of its index.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static List<InkComponent> Find(ReadOnlySpan<byte> ink, int width, byte threshold, Span<int> labels)
     {
         var components = new List<InkComponent>();
@@ -145,6 +147,7 @@ public static class InkComponents
     /// gets the grown patches, <paramref name="rim"/> those with their rim (1 = digit) inside the returned box; outside it
     /// <paramref name="rim"/> is left as it was. Null when there is no seed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static PixelRect? Grow(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen,
         byte low, Span<byte> grown, Span<byte> rim)
     {
@@ -193,6 +196,7 @@ public static class InkComponents
     }
 
     /// <summary>Each pixel of <paramref name="box"/> in <paramref name="rim"/>: whether any of its 3x3 neighbours (inside the picture) is set in <paramref name="mask"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dilate(ReadOnlySpan<byte> mask, int width, int height, PixelRect box, Span<byte> rim)
     {
         // Rows first (over the box widened by a pixel each side where the picture has one), then along each row.
@@ -213,6 +217,7 @@ public static class InkComponents
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Or(Span<byte> into, ReadOnlySpan<byte> with)
     {
         int x = 0;

@@ -35,6 +35,7 @@ public static class PaperBackground
     }
 
     /// <summary><see cref="Estimate(GrayImage)"/> into <paramref name="paper"/> (one byte per pixel): the chain's own buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Estimate(GrayImage image, Span<byte> paper)
     {
         // Each cell's powers of its centre (the terms of the cubic), its median level and whether it lies on the edge.
@@ -83,6 +84,7 @@ public static class PaperBackground
     /// The fitted surface at every pixel, rounded: <see cref="Evaluate"/>'s sum term by term in its order, with the
     /// factors that depend on x alone or y alone computed once per column and row (each product rounded as there).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Surface(ReadOnlySpan<double> c, int width, int height, Span<byte> result)
     {
         var rented = ArrayPool<double>.Shared.Rent(6 * width);
@@ -132,12 +134,13 @@ public static class PaperBackground
     private readonly record struct RowTerms(Vector256<double> C0, Vector256<double> C2Y, Vector256<double> C5YY, Vector256<double> C9YYY, Vector256<double> Y);
 
     /// <summary>Four pixels' levels from column <paramref name="at"/>, as ints 0-255.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector128<int> Levels(ref double columns, int width, int at, in RowTerms t)
     {
         Vector256<double> Column(ref double columns, int term) => Vector256.LoadUnsafe(ref columns, (nuint)(term * width + at));
         var sum = t.C0 + Column(ref columns, 0) + t.C2Y + Column(ref columns, 1) + Column(ref columns, 2) * t.Y + t.C5YY
             + Column(ref columns, 3) + Column(ref columns, 4) * t.Y + Column(ref columns, 5) * t.Y * t.Y + t.C9YYY;
-        return Avx.ConvertToVector128Int32(Vector256.Min(Vector256.Max(Avx.RoundToNearestInteger(sum), Vector256<double>.Zero), Vector256.Create(255.0)));
+        return Avx.ConvertToVector128Int32(Avx.Min(Avx.Max(Avx.RoundToNearestInteger(sum), Vector256<double>.Zero), Vector256.Create(255.0)));
     }
 
     private static bool AllFinite(ReadOnlySpan<double> values)
@@ -147,6 +150,7 @@ public static class PaperBackground
     }
 
     /// <summary>Each cell's median level, centre and whether it touches the picture's edge, row by row; returns how many cells.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CellMedians(GrayImage image, Span<double> levels, Span<bool> onEdge, Span<double> xs, Span<double> ys)
     {
         int size = Math.Max(2, (int)Math.Ceiling(Math.Max(image.Width, image.Height) / (double)CellsPerSide));
@@ -192,6 +196,7 @@ public static class PaperBackground
     /// vectors (the lower triangle too: p[r] * p[c] is p[c] * p[r] to the bit) gives each entry's bits as summing one
     /// entry at a time does; no multiply-add is fused.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fit(ReadOnlySpan<double> powers, ReadOnlySpan<double> levels, ReadOnlySpan<bool> included, Span<double> coefficients)
     {
         Span<int> cells = stackalloc int[included.Length];
@@ -246,6 +251,7 @@ public static class PaperBackground
     }
 
     /// <summary>The element at index <c>Length / 2</c> of the values sorted (0 for none), found by selection; the values are reordered.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Median(Span<double> values)
     {
         if (values.Length == 0) return 0;

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
 using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace Mnist.Core.Imaging;
 
@@ -19,6 +20,7 @@ internal static class PlainPng
     private static ReadOnlySpan<byte> Signature => [137, 80, 78, 71, 13, 10, 26, 10];
 
     /// <summary>The picture as gray, or null when it is not a plain PNG (SkiaSharp decides).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage? TryDecode(byte[] bytes)
     {
         if (!Parse(bytes, out var header, out int dataStart, out int dataEnd, out int dataChunks)) return null;
@@ -54,6 +56,7 @@ internal static class PlainPng
     /// space (gamma, chromaticities, sRGB, significant bits, background, physical size, time), each of its right size;
     /// one run of non-empty IDAT chunks; IEND last, at the end of the file. Every CRC is checked.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Parse(byte[] bytes, out Header header, out int dataStart, out int dataEnd, out int dataChunks)
     {
         header = default;
@@ -125,6 +128,7 @@ internal static class PlainPng
     }
 
     /// <summary>Exactly <paramref name="raw"/>'s length out of the zlib stream, which must end there with its checksum right.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe bool Inflate(ReadOnlySpan<byte> compressed, Span<byte> raw)
     {
         fixed (byte* start = compressed)
@@ -145,6 +149,7 @@ internal static class PlainPng
     }
 
     /// <summary>Undoes each row's filter in place (the filter byte stays); false for a filter type PNG does not have.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Unfilter(Span<byte> raw, int stride, int bytesPerPixel, int height)
     {
         Span<byte> previous = default;
@@ -188,6 +193,7 @@ internal static class PlainPng
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddUp(Span<byte> line, ReadOnlySpan<byte> previous)
     {
         int x = 0;
