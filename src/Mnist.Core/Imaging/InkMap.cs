@@ -169,7 +169,17 @@ public static class InkMap
         int seen = 0, median = 0;
         while (median < 255 && (seen += counts[median]) <= pairs / 2) median++;
         double noise = 1.4826 * median / Math.Sqrt(2);
-        int paper = Histogram.Median(Histogram.Count(paperLevels, tallies), paperLevels.Length);
+        // The paper is a smooth surface: its levels come in long runs, counted a run at a time.
+        counts.Clear();
+        for (int i = 0; i < paperLevels.Length;)
+        {
+            byte level = paperLevels[i];
+            int run = paperLevels[i..].IndexOfAnyExcept(level);
+            if (run < 0) run = paperLevels.Length - i;
+            counts[level] += run;
+            i += run;
+        }
+        int paper = Histogram.Median(counts, paperLevels.Length);
         double room = Math.Max(32, Math.Max(paper, 255 - paper));
         return Math.Max(1, noise * 255 / room);
     }

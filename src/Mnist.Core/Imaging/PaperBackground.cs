@@ -149,32 +149,78 @@ public static class PaperBackground
         return true;
     }
 
-    /// <summary>Each cell's median level, centre and whether it touches the picture's edge, row by row; returns how many cells.</summary>
+    /// <summary>
+    /// Each cell's median level, centre and whether it touches the picture's edge, row by row; returns how many cells.
+    /// A band of cells at a time: every cell's counts of levels in one pass over the band's rows, the lowest and highest
+    /// level of each column in vectors, so each cell's median is looked for only between its lowest and highest level.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CellMedians(GrayImage image, Span<double> levels, Span<bool> onEdge, Span<double> xs, Span<double> ys)
     {
-        int size = Math.Max(2, (int)Math.Ceiling(Math.Max(image.Width, image.Height) / (double)CellsPerSide));
-        Span<int> counts = stackalloc int[256];
-        int cell = 0;
-        for (int top = 0; top < image.Height; top += size)
-            for (int left = 0; left < image.Width; left += size)
+        int width = image.Width, height = image.Height;
+        int size = Math.Max(2, (int)Math.Ceiling(Math.Max(width, height) / (double)CellsPerSide));
+        int across = (width + size - 1) / size;
+        var countsBuffer = ArrayPool<int>.Shared.Rent(256 * across);
+        var extremes = ArrayPool<byte>.Shared.Rent(2 * width);
+        try
+        {
+            var counts = countsBuffer.AsSpan(0, 256 * across);
+            counts.Clear();
+            Span<byte> lowest = extremes.AsSpan(0, width), highest = extremes.AsSpan(width, width);
+            int cell = 0;
+            for (int top = 0; top < height; top += size)
             {
-                int bottom = Math.Min(image.Height, top + size), right = Math.Min(image.Width, left + size);
-                int lowest = 255, highest = 0;
+                int bottom = Math.Min(height, top + size);
+                ReadOnlySpan<byte> first = image.Pixels.AsSpan(top * width, width);
+                first.CopyTo(lowest);
+                first.CopyTo(highest);
                 for (int y = top; y < bottom; y++)
-                    foreach (var level in image.Pixels.AsSpan(y * image.Width + left, right - left))
+                {
+                    var row = image.Pixels.AsSpan(y * width, width);
+                    if (y > top) MinMax(row, lowest, highest);
+                    for (int c = 0, left = 0; left < width; c++, left += size)
                     {
-                        counts[level]++;
-                        lowest = Math.Min(lowest, level); highest = Math.Max(highest, level);
+                        var tally = counts.Slice(c * 256, 256);
+                        foreach (var level in row[left..Math.Min(width, left + size)]) tally[level]++;
                     }
-                var range = counts[lowest..(highest + 1)];
-                levels[cell] = (byte)(lowest + Histogram.Median(range, (bottom - top) * (right - left)));
-                range.Clear();
-                (xs[cell], ys[cell]) = Normalised((left + right) / 2.0, (top + bottom) / 2.0, image.Width, image.Height);
-                onEdge[cell] = left == 0 || top == 0 || right == image.Width || bottom == image.Height;
-                cell++;
+                }
+                for (int c = 0, left = 0; left < width; c++, left += size)
+                {
+                    int right = Math.Min(width, left + size);
+                    int low = 255, high = 0;
+                    for (int x = left; x < right; x++) { low = Math.Min(low, lowest[x]); high = Math.Max(high, highest[x]); }
+                    var range = counts.Slice(c * 256 + low, high - low + 1);
+                    levels[cell] = (byte)(low + Histogram.Median(range, (bottom - top) * (right - left)));
+                    range.Clear();
+                    (xs[cell], ys[cell]) = Normalised((left + right) / 2.0, (top + bottom) / 2.0, width, height);
+                    onEdge[cell] = left == 0 || top == 0 || right == width || bottom == height;
+                    cell++;
+                }
             }
-        return cell;
+            return cell;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(countsBuffer);
+            ArrayPool<byte>.Shared.Return(extremes);
+        }
+    }
+
+    /// <summary>Each column's lowest and highest level so far, with <paramref name="row"/> taken in.</summary>
+    private static void MinMax(ReadOnlySpan<byte> row, Span<byte> lowest, Span<byte> highest)
+    {
+        int x = 0;
+        for (; x <= row.Length - Vector128<byte>.Count; x += Vector128<byte>.Count)
+        {
+            var levels = Vector128.Create<byte>(row[x..]);
+            Vector128.Min(Vector128.Create<byte>(lowest[x..]), levels).CopyTo(lowest[x..]);
+            Vector128.Max(Vector128.Create<byte>(highest[x..]), levels).CopyTo(highest[x..]);
+        }
+        for (; x < row.Length; x++)
+        {
+            lowest[x] = Math.Min(lowest[x], row[x]);
+            highest[x] = Math.Max(highest[x], row[x]);
+        }
     }
 
     private static (double X, double Y) Normalised(double x, double y, int width, int height) =>

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
@@ -162,7 +164,7 @@ internal static class PlainPng
                 case 0:
                     break;
                 case 1:
-                    for (int x = bytesPerPixel; x < line.Length; x++) line[x] += line[x - bytesPerPixel];
+                    AddLeft(line, bytesPerPixel);
                     break;
                 case 2:
                     if (y > 0) AddUp(line, previous);
@@ -178,11 +180,11 @@ internal static class PlainPng
                     break;
                 case 4:
                     if (y == 0)
-                        for (int x = bytesPerPixel; x < line.Length; x++) line[x] += line[x - bytesPerPixel];   // Paeth with no row above is Sub
+                        AddLeft(line, bytesPerPixel);   // Paeth with no row above is Sub
                     else
                     {
                         for (int x = 0; x < bytesPerPixel; x++) line[x] += previous[x];
-                        for (int x = bytesPerPixel; x < line.Length; x++) line[x] += Paeth(line[x - bytesPerPixel], previous[x], previous[x - bytesPerPixel]);
+                        AddPaeth(line, previous, bytesPerPixel);
                     }
                     break;
                 default:
@@ -202,6 +204,21 @@ internal static class PlainPng
         for (; x < line.Length; x++) line[x] += previous[x];
     }
 
+    private static void AddLeft(Span<byte> line, int bytesPerPixel)
+    {
+        ref byte x0 = ref MemoryMarshal.GetReference(line);
+        for (int x = bytesPerPixel; x < line.Length; x++) Unsafe.Add(ref x0, x) += Unsafe.Add(ref x0, x - bytesPerPixel);
+    }
+
+    private static void AddPaeth(Span<byte> line, ReadOnlySpan<byte> previous, int bytesPerPixel)
+    {
+        ref byte x0 = ref MemoryMarshal.GetReference(line);
+        ref byte up0 = ref MemoryMarshal.GetReference(previous);
+        for (int x = bytesPerPixel; x < line.Length; x++)
+            Unsafe.Add(ref x0, x) += Paeth(Unsafe.Add(ref x0, x - bytesPerPixel), Unsafe.Add(ref up0, x), Unsafe.Add(ref up0, x - bytesPerPixel));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte Paeth(int left, int up, int upLeft)
     {
         int toLeft = Math.Abs(up - upLeft), toUp = Math.Abs(left - upLeft), toUpLeft = Math.Abs(left + up - 2 * upLeft);
