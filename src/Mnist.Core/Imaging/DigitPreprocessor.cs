@@ -23,6 +23,7 @@ public static class DigitPreprocessor
     public const byte CropThreshold = 32;
 
     /// <summary>The whole chain; null when nothing in the picture stands out from the paper.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage? Prepare(GrayImage image)
     {
         var rented = ArrayPool<byte>.Shared.Rent(image.Width * image.Height);
@@ -185,6 +186,7 @@ public static class DigitPreprocessor
 
     public static GrayImage Crop(GrayImage image, PixelRect rect) => Crop(image.Pixels, image.Width, rect);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static GrayImage Crop(ReadOnlySpan<byte> pixels, int width, PixelRect rect)
     {
         var result = new byte[rect.Width * rect.Height];

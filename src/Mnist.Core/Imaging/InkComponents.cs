@@ -89,6 +89,7 @@ public static class InkComponents
     /// so far: touching its box (within 5% of its size) if it has at least 1% of the heaviest patch's ink, or within
     /// 30% of its size if it has at least 8%.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlySet<int> SelectDigit(IReadOnlyList<InkComponent> components)
     {
         var chosen = new HashSet<int>();

@@ -193,6 +193,7 @@ public static class InkMap
     public static (byte High, byte Low)? Thresholds(GrayImage ink, double noise) => Thresholds(ink.Pixels, ink.Width, ink.Height, noise);
 
     /// <summary><see cref="Thresholds(GrayImage, double)"/> of the first <paramref name="width"/> x <paramref name="height"/> bytes of <paramref name="ink"/> (the chain's buffer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (byte High, byte Low)? Thresholds(ReadOnlySpan<byte> ink, int width, int height, double noise)
     {
         double peak = PeakOfMeans(ink, width, height);

@@ -226,12 +226,14 @@ public static class PaperBackground
     private static (double X, double Y) Normalised(double x, double y, int width, int height) =>
         (2 * x / width - 1, 2 * y / height - 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Powers(double x, double y, Span<double> p)
     {
         p[0] = 1; p[1] = x; p[2] = y; p[3] = x * x; p[4] = x * y; p[5] = y * y;
         p[6] = x * x * x; p[7] = x * x * y; p[8] = x * y * y; p[9] = y * y * y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Evaluate(ReadOnlySpan<double> c, double x, double y) =>
         c[0] + c[1] * x + c[2] * y + c[3] * x * x + c[4] * x * y + c[5] * y * y
         + c[6] * x * x * x + c[7] * x * x * y + c[8] * x * y * y + c[9] * y * y * y;
@@ -274,6 +276,7 @@ public static class PaperBackground
         Solve(a, b).CopyTo(coefficients);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] Solve(double[,] a, double[] b)
     {
         int n = b.Length;

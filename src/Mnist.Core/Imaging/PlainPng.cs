@@ -116,6 +116,7 @@ internal static class PlainPng
         || (type.SequenceEqual("sBIT"u8) && length == (colour ? 3 : 1))
         || (type.SequenceEqual("bKGD"u8) && length == (colour ? 6 : 2));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int GatherData(byte[] bytes, int position, int chunks, byte[] into)
     {
         int length = 0;

@@ -46,6 +46,7 @@ public static class StrokeWidth
     /// times the target are left alone (MNIST's own digits range about that much, and a model has learnt them all). The
     /// image is padded first so grown strokes are not cut; the result is cropped to its ink again.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage Normalise(GrayImage digit, double target)
     {
         double width = Estimate(digit);
