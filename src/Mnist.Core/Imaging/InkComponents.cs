@@ -36,10 +36,9 @@ public static class InkComponents
         var components = new List<InkComponent>();
         if (threshold == 255) return components;
         int height = ink.Length / width;
-        var rented = ArrayPool<int>.Shared.Rent(2 * ink.Length);
+        var stack = new PointStack();
         try
         {
-            var stack = rented.AsSpan(0, 2 * ink.Length);
             byte above = (byte)(threshold + 1);
             int start = 0;
             while (true)
@@ -52,11 +51,10 @@ public static class InkComponents
                 long mass = 0; int area = 0;
                 int left = width, top = height, right = -1, bottom = -1;
                 labels[start] = label;
-                int count = 0;
-                stack[count++] = start % width; stack[count++] = start / width;
-                while (count > 0)
+                stack.Push(start % width, start / width);
+                while (!stack.IsEmpty)
                 {
-                    int y = stack[--count], x = stack[--count];
+                    var (x, y) = stack.Pop();
                     int i = y * width + x;
                     mass += ink[i]; area++;
                     left = Math.Min(left, x); right = Math.Max(right, x); top = Math.Min(top, y); bottom = Math.Max(bottom, y);
@@ -69,7 +67,7 @@ public static class InkComponents
                             int n = row + nx;
                             if (labels[n] != 0 || ink[n] <= threshold) continue;
                             labels[n] = label;
-                            stack[count++] = nx; stack[count++] = ny;
+                            stack.Push(nx, ny);
                         }
                     }
                 }
@@ -79,7 +77,7 @@ public static class InkComponents
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(rented);
+            stack.Dispose();
         }
         return components;
     }
@@ -153,23 +151,21 @@ public static class InkComponents
         byte low, Span<byte> grown, Span<byte> rim)
     {
         int height = ink.Length / width;
-        var rented = ArrayPool<int>.Shared.Rent(2 * ink.Length);
+        var stack = new PointStack();
         int left = width, top = height, right = -1, bottom = -1;
         try
         {
-            var stack = rented.AsSpan(0, 2 * ink.Length);
-            int count = 0;
             foreach (var patch in chosen)
                 for (int y = patch.Bounds.Top; y < patch.Bounds.Top + patch.Bounds.Height; y++)
                     for (int x = patch.Bounds.Left, i = y * width + x; x < patch.Bounds.Left + patch.Bounds.Width; x++, i++)
                     {
                         if (labels[i] != patch.Label) continue;
                         grown[i] = 1;
-                        stack[count++] = x; stack[count++] = y;
+                        stack.Push(x, y);
                     }
-            while (count > 0)
+            while (!stack.IsEmpty)
             {
-                int y = stack[--count], x = stack[--count];
+                var (x, y) = stack.Pop();
                 left = Math.Min(left, x); right = Math.Max(right, x); top = Math.Min(top, y); bottom = Math.Max(bottom, y);
                 int x0 = Math.Max(0, x - 1), x1 = Math.Min(width - 1, x + 1);
                 for (int ny = Math.Max(0, y - 1); ny <= Math.Min(height - 1, y + 1); ny++)
@@ -180,14 +176,14 @@ public static class InkComponents
                         int n = row + nx;
                         if (grown[n] != 0 || ink[n] <= low) continue;
                         grown[n] = 1;
-                        stack[count++] = nx; stack[count++] = ny;
+                        stack.Push(nx, ny);
                     }
                 }
             }
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(rented);
+            stack.Dispose();
         }
         if (right < 0) return null;
         var box = new PixelRect(Math.Max(0, left - 1), Math.Max(0, top - 1), 0, 0);
