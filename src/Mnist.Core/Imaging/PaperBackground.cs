@@ -96,7 +96,8 @@ public static class PaperBackground
             for (int x = 0; x < width; x++)
             {
                 double nx = Normalised(x + 0.5, 0.5, width, height).X;
-                c1x[x] = c[1] * nx; c3xx[x] = c[3] * nx * nx; c4x[x] = c[4] * nx;
+                // The sum's first addition depends on x alone: c[0] + c[1] x is made once per column.
+                c1x[x] = c[0] + c[1] * nx; c3xx[x] = c[3] * nx * nx; c4x[x] = c[4] * nx;
                 c6xxx[x] = c[6] * nx * nx * nx; c7xx[x] = c[7] * nx * nx; c8x[x] = c[8] * nx;
             }
             bool vectors = Avx.IsSupported && AllFinite(c);
@@ -109,7 +110,7 @@ public static class PaperBackground
                 if (vectors)
                 {
                     // The same sum lane by lane: IEEE additions, products and round-to-even give the scalar loop's bits.
-                    var t = new RowTerms(Vector256.Create(c[0]), Vector256.Create(c2y), Vector256.Create(c5yy), Vector256.Create(c9yyy), Vector256.Create(ny));
+                    var t = new RowTerms(Vector256.Create(c2y), Vector256.Create(c5yy), Vector256.Create(c9yyy), Vector256.Create(ny));
                     ref double first = ref MemoryMarshal.GetReference((ReadOnlySpan<double>)columns);
                     for (; x <= width - 16; x += 16)
                     {
@@ -120,7 +121,7 @@ public static class PaperBackground
                 }
                 for (; x < row.Length; x++)
                 {
-                    double sum = c[0] + c1x[x] + c2y + c3xx[x] + c4x[x] * ny + c5yy + c6xxx[x] + c7xx[x] * ny + c8x[x] * ny * ny + c9yyy;
+                    double sum = c1x[x] + c2y + c3xx[x] + c4x[x] * ny + c5yy + c6xxx[x] + c7xx[x] * ny + c8x[x] * ny * ny + c9yyy;
                     row[x] = (byte)Math.Clamp((int)Math.Round(sum), 0, 255);
                 }
             }
@@ -131,14 +132,14 @@ public static class PaperBackground
         }
     }
 
-    private readonly record struct RowTerms(Vector256<double> C0, Vector256<double> C2Y, Vector256<double> C5YY, Vector256<double> C9YYY, Vector256<double> Y);
+    private readonly record struct RowTerms(Vector256<double> C2Y, Vector256<double> C5YY, Vector256<double> C9YYY, Vector256<double> Y);
 
     /// <summary>Four pixels' levels from column <paramref name="at"/>, as ints 0-255.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector128<int> Levels(ref double columns, int width, int at, in RowTerms t)
     {
         Vector256<double> Column(ref double columns, int term) => Vector256.LoadUnsafe(ref columns, (nuint)(term * width + at));
-        var sum = t.C0 + Column(ref columns, 0) + t.C2Y + Column(ref columns, 1) + Column(ref columns, 2) * t.Y + t.C5YY
+        var sum = Column(ref columns, 0) + t.C2Y + Column(ref columns, 1) + Column(ref columns, 2) * t.Y + t.C5YY
             + Column(ref columns, 3) + Column(ref columns, 4) * t.Y + Column(ref columns, 5) * t.Y * t.Y + t.C9YYY;
         return Avx.ConvertToVector128Int32(Avx.Min(Avx.Max(Avx.RoundToNearestInteger(sum), Vector256<double>.Zero), Vector256.Create(255.0)));
     }
@@ -254,23 +255,29 @@ public static class PaperBackground
         ref double p = ref MemoryMarshal.GetReference(powers);
         var a = new double[Terms, Terms];
         var b = new double[Terms];
-        Span<double> sums = stackalloc double[Padded];
-        // Row by row of the normal matrix, over the cells in their order: three vectors of four entries each.
-        for (int r = 0; r <= Terms; r++)
+        Span<double> sums = stackalloc double[2 * Padded];
+        // Two rows of the normal matrix at a time, over the cells in their order, three vectors of four entries each;
+        // row Terms is the right-hand side (each power times the cell's level), row Terms + 1 a spare of zeros.
+        for (int r = 0; r <= Terms; r += 2)
         {
             var (s0, s1, s2) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
+            var (t0, t1, t2) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
             foreach (int i in cells)
             {
                 nuint at = (nuint)(i * Padded);
-                // Row Terms is the right-hand side: each power times the cell's level.
-                var factor = Vector256.Create(r < Terms ? Unsafe.Add(ref p, at + (nuint)r) : levels[i]);
-                s0 += Vector256.LoadUnsafe(ref p, at) * factor;
-                s1 += Vector256.LoadUnsafe(ref p, at + 4) * factor;
-                s2 += Vector256.LoadUnsafe(ref p, at + 8) * factor;
+                var (p0, p1, p2) = (Vector256.LoadUnsafe(ref p, at), Vector256.LoadUnsafe(ref p, at + 4), Vector256.LoadUnsafe(ref p, at + 8));
+                var first = Vector256.Create(r < Terms ? Unsafe.Add(ref p, at + (nuint)r) : levels[i]);
+                var second = Vector256.Create(r + 1 < Terms ? Unsafe.Add(ref p, at + (nuint)r + 1) : 0);
+                s0 += p0 * first; s1 += p1 * first; s2 += p2 * first;
+                t0 += p0 * second; t1 += p1 * second; t2 += p2 * second;
             }
             s0.CopyTo(sums); s1.CopyTo(sums[4..]); s2.CopyTo(sums[8..]);
+            t0.CopyTo(sums[Padded..]); t1.CopyTo(sums[(Padded + 4)..]); t2.CopyTo(sums[(Padded + 8)..]);
             for (int c = 0; c < Terms; c++)
+            {
                 if (r < Terms) a[r, c] = sums[c]; else b[c] = sums[c];
+                if (r + 1 < Terms) a[r + 1, c] = sums[Padded + c];
+            }
         }
         for (int r = 0; r < Terms; r++) a[r, r] += 1e-6 + (r == 0 ? 0 : 1e-3);
         Solve(a, b).CopyTo(coefficients);
