@@ -5,7 +5,6 @@ using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.CompilerServices;
 
 namespace Mnist.Core.Imaging;
 
