@@ -106,6 +106,22 @@ public class DigitPreprocessorTests
     }
 
     [Fact]
+    public void A_patch_far_larger_than_the_fills_first_stack_is_labelled_and_grown_whole()
+    {
+        // 300x300 of ink less a one-pixel frame: 88,804 pixels, ten times the 8,192 points the fill's stack starts with.
+        var ink = new byte[300 * 300];
+        for (int y = 1; y < 299; y++) for (int x = 1; x < 299; x++) ink[y * 300 + x] = (byte)(200 + (x + y) % 50);
+        var image = new GrayImage(ink, 300, 300);
+        var (labels, components) = InkComponents.Find(image, 100);
+        var patch = Assert.Single(components);
+        Assert.Equal((298 * 298, new PixelRect(1, 1, 298, 298)), (patch.Area, patch.Bounds));
+        Assert.Equal(ink.Sum(v => (long)v), patch.Mass);
+        Assert.Equal(298 * 298, labels.Count(l => l == patch.Label));
+        var mask = InkComponents.Grow(image, labels, new HashSet<int> { patch.Label }, 50);
+        Assert.All(mask, Assert.True);   // the patch and its one-pixel rim: the whole picture
+    }
+
+    [Fact]
     public void Thick_strokes_are_thinned_and_thin_strokes_thickened_towards_MNISTs_width()
     {
         var thick = Page(40, 100, new PixelRect(5, 5, 30, 90), paper: 0, pen: 255);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Mnist.Core.Imaging;
 
@@ -22,13 +23,23 @@ public static class DigitPreprocessor
     public const byte CropThreshold = 32;
 
     /// <summary>The whole chain; null when nothing in the picture stands out from the paper.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage? Prepare(GrayImage image)
     {
-        var digit = IsolateDigit(image);
-        if (digit is null) return null;
-        var bounds = InkBounds(digit, CropThreshold) ?? InkBounds(digit, 0);
-        if (bounds is null) return null;
-        var cropped = Crop(digit, bounds.Value);
+        var rented = ArrayPool<byte>.Shared.Rent(image.Width * image.Height);
+        GrayImage cropped;
+        try
+        {
+            var digit = rented.AsSpan(0, image.Width * image.Height);
+            if (IsolateDigit(image, digit) is not { } box) return null;
+            var bounds = InkBounds(digit, image.Width, box, CropThreshold) ?? InkBounds(digit, image.Width, box, 0);
+            if (bounds is null) return null;
+            cropped = Crop(digit, image.Width, bounds.Value);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
         var strokes = StrokeWidth.Normalise(cropped, StrokeWidth.Mnist * Math.Max(cropped.Width, cropped.Height) / BoxSize);
         return PlaceByCenterOfMass(ScaleToFit(strokes));
     }
@@ -40,24 +51,57 @@ public static class DigitPreprocessor
     /// </summary>
     public static GrayImage? IsolateDigit(GrayImage image)
     {
-        var background = PaperBackground.Estimate(image);
-        var ink = InkMap.FromBackground(image, background);
-        var levels = InkMap.Thresholds(ink, InkMap.NoiseLevel(image, background));
-        if (levels is null) return null;
-        // The label map is as large as the picture (four bytes a pixel): a pooled one keeps it off the large-object heap.
-        var rented = ArrayPool<int>.Shared.Rent(ink.Pixels.Length);
+        var digit = new byte[image.Width * image.Height];
+        return Isolate(image, digit).StandsOut ? new GrayImage(digit, image.Width, image.Height) : null;
+    }
+
+    /// <summary>
+    /// <see cref="IsolateDigit(GrayImage)"/> into <paramref name="digit"/> (one byte per pixel), written only inside the
+    /// returned box (the digit with its rim): every pixel outside it is black. Null when nothing stands out from the
+    /// paper's noise or no patch is strong enough to start a stroke (the digit is then all black).
+    /// The chain's full-size stages work in pooled buffers: a picture allocates little beyond its result.
+    /// </summary>
+    internal static PixelRect? IsolateDigit(GrayImage image, Span<byte> digit) => Isolate(image, digit).Box;
+
+    /// <summary>Whether anything stood out (the thresholds exist) and the digit's box.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (bool StandsOut, PixelRect? Box) Isolate(GrayImage image, Span<byte> digit)
+    {
+        int width = image.Width, height = image.Height, count = width * height;
+        var bytes = ArrayPool<byte>.Shared.Rent(3 * count);
+        var labelBuffer = ArrayPool<int>.Shared.Rent(count);
         try
         {
-            var labels = rented.AsSpan(0, ink.Pixels.Length);
+            var paper = bytes.AsSpan(0, count);
+            var ink = bytes.AsSpan(count, count);
+            var grown = bytes.AsSpan(2 * count, count);
+            PaperBackground.Estimate(image, paper);
+            InkMap.FromBackground(image.Pixels, paper, ink);
+            double noise = InkMap.NoiseLevel(image.Pixels, width, height, paper);
+            var levels = InkMap.Thresholds(ink, width, height, noise);
+            if (levels is null) return (false, null);
+            var labels = labelBuffer.AsSpan(0, count);
             labels.Clear();
-            var components = InkComponents.Find(ink, levels.Value.High, labels);
-            var chosen = InkComponents.SelectDigit(components);
-            var mask = InkComponents.Grow(ink, labels, chosen, levels.Value.Low);
-            return Stretch(ink, mask, StrokeLevel(ink, labels, chosen));
+            var components = InkComponents.Find(ink, width, levels.Value.High, labels);
+            var chosenLabels = InkComponents.SelectDigit(components);
+            var chosen = components.Where(c => chosenLabels.Contains(c.Label)).ToArray();
+            grown.Clear();
+            // The paper is not needed any more: its buffer takes the digit's mask with its rim.
+            var rim = paper;
+            var box = InkComponents.Grow(ink, width, labels, chosen, levels.Value.Low, grown, rim);
+            byte level = StrokeLevel(ink, width, labels, chosen);
+            if (box is null)
+            {
+                digit.Clear();
+                return (true, null);
+            }
+            Stretch(ink, rim, width, box.Value, level, digit);
+            return (true, box);
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<int>.Shared.Return(labelBuffer);
         }
     }
 
@@ -66,10 +110,21 @@ public static class DigitPreprocessor
 
     internal static byte StrokeLevel(GrayImage ink, ReadOnlySpan<int> labels, IReadOnlySet<int> chosen)
     {
-        var counts = new int[256];
+        var whole = new PixelRect(0, 0, ink.Width, labels.Length / ink.Width);
+        var patches = chosen.Where(label => label > 0).Select(label => new InkComponent(label, 0, 0, whole)).ToArray();
+        return StrokeLevel(ink.Pixels.AsSpan(0, labels.Length), ink.Width, labels, patches);
+    }
+
+    /// <summary>The 90th percentile of the <paramref name="chosen"/> patches' pixels, each looked for inside its own box.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static byte StrokeLevel(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen)
+    {
+        Span<int> counts = stackalloc int[256];
         int total = 0;
-        for (int i = 0; i < labels.Length; i++)
-            if (labels[i] != 0 && chosen.Contains(labels[i])) { counts[ink.Pixels[i]]++; total++; }
+        foreach (var patch in chosen)
+            for (int y = patch.Bounds.Top; y < patch.Bounds.Top + patch.Bounds.Height; y++)
+                for (int x = patch.Bounds.Left, i = y * width + x; x < patch.Bounds.Left + patch.Bounds.Width; x++, i++)
+                    if (labels[i] == patch.Label) { counts[ink[i]]++; total++; }
         int seen = 0;
         for (int level = 0; level < 256; level++)
         {
@@ -82,31 +137,61 @@ public static class DigitPreprocessor
     /// <summary>The pixels inside <paramref name="mask"/> scaled so <paramref name="level"/> becomes 255; the rest black.</summary>
     public static GrayImage Stretch(GrayImage ink, bool[] mask, byte level)
     {
+        var table = StretchTable(level);
         var result = new byte[ink.Pixels.Length];
         for (int i = 0; i < result.Length; i++)
-            if (mask[i]) result[i] = (byte)Math.Min(255, (int)Math.Round(ink.Pixels[i] * 255.0 / level));
+            if (mask[i]) result[i] = table[ink.Pixels[i]];
         return new GrayImage(result, ink.Width, ink.Height);
     }
 
-    /// <summary>The smallest rectangle holding every pixel brighter than the threshold; null if none is.</summary>
-    public static PixelRect? InkBounds(GrayImage ink, byte threshold = 0)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Stretch(ReadOnlySpan<byte> ink, ReadOnlySpan<byte> mask, int width, PixelRect box, byte level, Span<byte> result)
     {
-        int left = ink.Width, top = ink.Height, right = -1, bottom = -1;
-        for (int y = 0; y < ink.Height; y++)
-            for (int x = 0; x < ink.Width; x++)
-            {
-                if (ink[x, y] <= threshold) continue;
-                left = Math.Min(left, x); right = Math.Max(right, x);
-                top = Math.Min(top, y); bottom = Math.Max(bottom, y);
-            }
+        var table = StretchTable(level);
+        for (int y = box.Top; y < box.Top + box.Height; y++)
+            for (int x = box.Left, i = y * width + x; x < box.Left + box.Width; x++, i++)
+                result[i] = mask[i] != 0 ? table[ink[i]] : (byte)0;
+    }
+
+    /// <summary>Each level scaled so <paramref name="level"/> becomes 255, as the pixel-by-pixel double arithmetic rounds it.</summary>
+    private static byte[] StretchTable(byte level)
+    {
+        var table = new byte[256];
+        for (int v = 0; v < 256; v++) table[v] = (byte)Math.Min(255, (int)Math.Round(v * 255.0 / level));
+        return table;
+    }
+
+    /// <summary>The smallest rectangle holding every pixel brighter than the threshold; null if none is.</summary>
+    public static PixelRect? InkBounds(GrayImage ink, byte threshold = 0) =>
+        InkBounds(ink.Pixels, ink.Width, new PixelRect(0, 0, ink.Width, ink.Height), threshold);
+
+    /// <summary><see cref="InkBounds(GrayImage, byte)"/> looking only inside <paramref name="within"/> (the rest is known to be black).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static PixelRect? InkBounds(ReadOnlySpan<byte> ink, int width, PixelRect within, byte threshold)
+    {
+        if (threshold == 255) return null;
+        int left = int.MaxValue, top = -1, right = -1, bottom = -1;
+        for (int y = within.Top; y < within.Top + within.Height; y++)
+        {
+            var row = ink.Slice(y * width + within.Left, within.Width);
+            int first = row.IndexOfAnyInRange((byte)(threshold + 1), (byte)255);
+            if (first < 0) continue;
+            int last = row.LastIndexOfAnyInRange((byte)(threshold + 1), (byte)255);
+            if (top < 0) top = y;
+            bottom = y;
+            left = Math.Min(left, within.Left + first); right = Math.Max(right, within.Left + last);
+        }
         return right < 0 ? null : new PixelRect(left, top, right - left + 1, bottom - top + 1);
     }
 
-    public static GrayImage Crop(GrayImage image, PixelRect rect)
+    public static GrayImage Crop(GrayImage image, PixelRect rect) => Crop(image.Pixels, image.Width, rect);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static GrayImage Crop(ReadOnlySpan<byte> pixels, int width, PixelRect rect)
     {
         var result = new byte[rect.Width * rect.Height];
         for (int y = 0; y < rect.Height; y++)
-            Array.Copy(image.Pixels, (rect.Top + y) * image.Width + rect.Left, result, y * rect.Width, rect.Width);
+            pixels.Slice((rect.Top + y) * width + rect.Left, rect.Width).CopyTo(result.AsSpan(y * rect.Width));
         return new GrayImage(result, rect.Width, rect.Height);
     }
 
@@ -114,6 +199,7 @@ public static class DigitPreprocessor
     /// Scales so the longer side is <paramref name="box"/> pixels, keeping the aspect ratio. Each target pixel is the
     /// area-weighted mean of the source pixels it covers, which gives the soft grey edges MNIST's anti-aliasing made.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage ScaleToFit(GrayImage image, int box = BoxSize)
     {
         double scale = (double)box / Math.Max(image.Width, image.Height);
@@ -128,6 +214,7 @@ public static class DigitPreprocessor
     }
 
     /// <summary>The intensity-weighted mean position (x, y) in pixel indices; the middle when there is no ink.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double X, double Y) CenterOfMass(GrayImage image)
     {
         double sum = 0, sx = 0, sy = 0;
@@ -144,6 +231,7 @@ public static class DigitPreprocessor
     /// Places the image in a blank square field, shifted by whole pixels so its centre of mass is nearest pixel
     /// (14, 14) of 28x28: where MNIST's own digits have it (their centres of mass lie between 13.5 and 14.5).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage PlaceByCenterOfMass(GrayImage image, int size = FieldSize)
     {
         var (cx, cy) = CenterOfMass(image);
@@ -160,6 +248,7 @@ public static class DigitPreprocessor
         return new GrayImage(result, size, size);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte AreaMean(GrayImage image, double x0, double x1, double y0, double y1)
     {
         double sum = 0, area = 0;

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+
 namespace Mnist.Core.Imaging;
 
 /// <summary>A connected patch of ink: its label in the label map, its ink (sum of levels), pixels and bounds.</summary>
@@ -18,36 +22,62 @@ public static class InkComponents
     }
 
     /// <summary><see cref="Find(GrayImage, byte)"/> into <paramref name="labels"/> (zeros, one per pixel): the chain's own buffer, not a new large array per picture.</summary>
-    internal static IReadOnlyList<InkComponent> Find(GrayImage ink, byte threshold, Span<int> labels)
+    internal static List<InkComponent> Find(GrayImage ink, byte threshold, Span<int> labels) =>
+        Find(ink.Pixels.AsSpan(0, labels.Length), ink.Width, threshold, labels);
+
+    /// <summary>
+    /// Patches numbered in the order of their first pixel row by row, as a scan that starts a patch at each unlabelled
+    /// pixel above the threshold numbers them; each is filled from a stack of (x, y) pairs, so no pixel's position is
+    /// divided out of its index.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static List<InkComponent> Find(ReadOnlySpan<byte> ink, int width, byte threshold, Span<int> labels)
     {
         var components = new List<InkComponent>();
-        var stack = new Stack<int>();
-        for (int start = 0; start < labels.Length; start++)
+        if (threshold == 255) return components;
+        int height = ink.Length / width;
+        var stack = new PointStack();
+        try
         {
-            if (labels[start] != 0 || ink.Pixels[start] <= threshold) continue;
-            int label = components.Count + 1;
-            long mass = 0; int area = 0;
-            int left = ink.Width, top = ink.Height, right = -1, bottom = -1;
-            labels[start] = label;
-            stack.Push(start);
-            while (stack.Count > 0)
+            byte above = (byte)(threshold + 1);
+            int start = 0;
+            while (true)
             {
-                int i = stack.Pop();
-                int x = i % ink.Width, y = i / ink.Width;
-                mass += ink.Pixels[i]; area++;
-                left = Math.Min(left, x); right = Math.Max(right, x); top = Math.Min(top, y); bottom = Math.Max(bottom, y);
-                for (int dy = -1; dy <= 1; dy++)
-                    for (int dx = -1; dx <= 1; dx++)
+                int next = ink[start..].IndexOfAnyInRange(above, (byte)255);
+                if (next < 0) break;
+                start += next;
+                if (labels[start] != 0) { start++; if (start == ink.Length) break; continue; }
+                int label = components.Count + 1;
+                long mass = 0; int area = 0;
+                int left = width, top = height, right = -1, bottom = -1;
+                labels[start] = label;
+                stack.Push(start % width, start / width);
+                while (!stack.IsEmpty)
+                {
+                    var (x, y) = stack.Pop();
+                    int i = y * width + x;
+                    mass += ink[i]; area++;
+                    left = Math.Min(left, x); right = Math.Max(right, x); top = Math.Min(top, y); bottom = Math.Max(bottom, y);
+                    int x0 = Math.Max(0, x - 1), x1 = Math.Min(width - 1, x + 1);
+                    for (int ny = Math.Max(0, y - 1); ny <= Math.Min(height - 1, y + 1); ny++)
                     {
-                        int nx = x + dx, ny = y + dy;
-                        if (nx < 0 || ny < 0 || nx >= ink.Width || ny >= ink.Height) continue;
-                        int n = ny * ink.Width + nx;
-                        if (labels[n] != 0 || ink.Pixels[n] <= threshold) continue;
-                        labels[n] = label;
-                        stack.Push(n);
+                        int row = ny * width;
+                        for (int nx = x0; nx <= x1; nx++)
+                        {
+                            int n = row + nx;
+                            if (labels[n] != 0 || ink[n] <= threshold) continue;
+                            labels[n] = label;
+                            stack.Push(nx, ny);
+                        }
                     }
+                }
+                components.Add(new InkComponent(label, mass, area, new PixelRect(left, top, right - left + 1, bottom - top + 1)));
+                if (++start == ink.Length) break;
             }
-            components.Add(new InkComponent(label, mass, area, new PixelRect(left, top, right - left + 1, bottom - top + 1)));
+        }
+        finally
+        {
+            stack.Dispose();
         }
         return components;
     }
@@ -57,6 +87,7 @@ public static class InkComponents
     /// so far: touching its box (within 5% of its size) if it has at least 1% of the heaviest patch's ink, or within
     /// 30% of its size if it has at least 8%.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlySet<int> SelectDigit(IReadOnlyList<InkComponent> components)
     {
         var chosen = new HashSet<int>();
@@ -91,32 +122,105 @@ public static class InkComponents
 
     internal static bool[] Grow(GrayImage ink, ReadOnlySpan<int> labels, IReadOnlySet<int> chosen, byte low)
     {
-        var mask = new bool[labels.Length];
-        var stack = new Stack<int>();
-        for (int i = 0; i < labels.Length; i++)
-            if (labels[i] != 0 && chosen.Contains(labels[i])) { mask[i] = true; stack.Push(i); }
-        while (stack.Count > 0)
+        int count = labels.Length;
+        var grown = ArrayPool<byte>.Shared.Rent(count);
+        var rim = new byte[count];
+        try
         {
-            int i = stack.Pop();
-            int x = i % ink.Width, y = i / ink.Width;
-            for (int ny = Math.Max(0, y - 1); ny <= Math.Min(ink.Height - 1, y + 1); ny++)
-                for (int nx = Math.Max(0, x - 1); nx <= Math.Min(ink.Width - 1, x + 1); nx++)
-                {
-                    int n = ny * ink.Width + nx;
-                    if (mask[n] || ink.Pixels[n] <= low) continue;
-                    mask[n] = true;
-                    stack.Push(n);
-                }
+            grown.AsSpan(0, count).Clear();
+            // Without the patches' boxes, each chosen label is looked for over the whole picture.
+            var whole = new PixelRect(0, 0, ink.Width, count / ink.Width);
+            var seeds = chosen.Where(label => label > 0).Select(label => new InkComponent(label, 0, 0, whole)).ToArray();
+            Grow(ink.Pixels.AsSpan(0, count), ink.Width, labels, seeds, low, grown.AsSpan(0, count), rim);
         }
-        var rim = (bool[])mask.Clone();
-        for (int y = 0; y < ink.Height; y++)
-            for (int x = 0; x < ink.Width; x++)
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(grown);
+        }
+        return Array.ConvertAll(rim, m => m != 0);
+    }
+
+    /// <summary>
+    /// <see cref="Grow(GrayImage, int[], IReadOnlySet{int}, byte)"/> into the chain's buffers: the seeds are the pixels
+    /// of the <paramref name="chosen"/> patches, looked for inside their boxes; <paramref name="grown"/> (zeros on entry)
+    /// gets the grown patches, <paramref name="rim"/> those with their rim (1 = digit) inside the returned box; outside it
+    /// <paramref name="rim"/> is left as it was. Null when there is no seed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static PixelRect? Grow(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen,
+        byte low, Span<byte> grown, Span<byte> rim)
+    {
+        int height = ink.Length / width;
+        var stack = new PointStack();
+        int left = width, top = height, right = -1, bottom = -1;
+        try
+        {
+            foreach (var patch in chosen)
+                for (int y = patch.Bounds.Top; y < patch.Bounds.Top + patch.Bounds.Height; y++)
+                    for (int x = patch.Bounds.Left, i = y * width + x; x < patch.Bounds.Left + patch.Bounds.Width; x++, i++)
+                    {
+                        if (labels[i] != patch.Label) continue;
+                        grown[i] = 1;
+                        stack.Push(x, y);
+                    }
+            while (!stack.IsEmpty)
             {
-                if (!mask[y * ink.Width + x]) continue;
-                for (int ny = Math.Max(0, y - 1); ny <= Math.Min(ink.Height - 1, y + 1); ny++)
-                    for (int nx = Math.Max(0, x - 1); nx <= Math.Min(ink.Width - 1, x + 1); nx++) rim[ny * ink.Width + nx] = true;
+                var (x, y) = stack.Pop();
+                left = Math.Min(left, x); right = Math.Max(right, x); top = Math.Min(top, y); bottom = Math.Max(bottom, y);
+                int x0 = Math.Max(0, x - 1), x1 = Math.Min(width - 1, x + 1);
+                for (int ny = Math.Max(0, y - 1); ny <= Math.Min(height - 1, y + 1); ny++)
+                {
+                    int row = ny * width;
+                    for (int nx = x0; nx <= x1; nx++)
+                    {
+                        int n = row + nx;
+                        if (grown[n] != 0 || ink[n] <= low) continue;
+                        grown[n] = 1;
+                        stack.Push(nx, ny);
+                    }
+                }
             }
-        return rim;
+        }
+        finally
+        {
+            stack.Dispose();
+        }
+        if (right < 0) return null;
+        var box = new PixelRect(Math.Max(0, left - 1), Math.Max(0, top - 1), 0, 0);
+        box = box with { Width = Math.Min(width - 1, right + 1) - box.Left + 1, Height = Math.Min(height - 1, bottom + 1) - box.Top + 1 };
+        Dilate(grown, width, height, box, rim);
+        return box;
+    }
+
+    /// <summary>Each pixel of <paramref name="box"/> in <paramref name="rim"/>: whether any of its 3x3 neighbours (inside the picture) is set in <paramref name="mask"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dilate(ReadOnlySpan<byte> mask, int width, int height, PixelRect box, Span<byte> rim)
+    {
+        // Rows first (over the box widened by a pixel each side where the picture has one), then along each row.
+        int from = Math.Max(0, box.Left - 1), to = Math.Min(width, box.Left + box.Width + 1);
+        Span<byte> rows = width <= 4096 ? stackalloc byte[to - from] : new byte[to - from];
+        for (int y = box.Top; y < box.Top + box.Height; y++)
+        {
+            var middle = mask.Slice(y * width + from, to - from);
+            middle.CopyTo(rows);
+            if (y > 0) Or(rows, mask.Slice((y - 1) * width + from, to - from));
+            if (y < height - 1) Or(rows, mask.Slice((y + 1) * width + from, to - from));
+            var target = rim.Slice(y * width + box.Left, box.Width);
+            for (int x = 0; x < target.Length; x++)
+            {
+                int at = box.Left + x - from;
+                target[x] = (byte)(rows[at] | (at > 0 ? rows[at - 1] : 0) | (at + 1 < rows.Length ? rows[at + 1] : 0));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Or(Span<byte> into, ReadOnlySpan<byte> with)
+    {
+        int x = 0;
+        for (; x <= into.Length - Vector128<byte>.Count; x += Vector128<byte>.Count)
+            (Vector128.Create<byte>(into[x..]) | Vector128.Create<byte>(with[x..])).CopyTo(into[x..]);
+        for (; x < into.Length; x++) into[x] |= with[x];
     }
 
     /// <summary>The distance between two boxes (0 when they touch or overlap).</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using SkiaSharp;
+using System.Runtime.CompilerServices;
 
 namespace Mnist.Core.Imaging;
 
@@ -35,7 +36,7 @@ internal static class OpaqueDecode
                     return null;
             var pixels = new byte[count];
             for (int i = 0, o = 0; i < pixels.Length; i++, o += 4)
-                pixels[i] = (byte)Math.Round(Red[rgba[o]] + Green[rgba[o + 1]] + Blue[rgba[o + 2]]);
+                pixels[i] = Luminance(rgba[o], rgba[o + 1], rgba[o + 2]);
             return new GrayImage(pixels, width, height);
         }
         finally
@@ -43,6 +44,20 @@ internal static class OpaqueDecode
             ArrayPool<byte>.Shared.Return(rgba);
         }
     }
+
+    /// <summary>Rows of RGB triples, each after a filter byte (a PNG's unfiltered rows), as gray.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ToGray(ReadOnlySpan<byte> rows, int stride, int width, Span<byte> pixels)
+    {
+        for (int y = 0, i = 0; i < pixels.Length; y++)
+        {
+            var row = rows.Slice(y * stride + 1, 3 * width);
+            for (int o = 0; o < row.Length; o += 3, i++) pixels[i] = Luminance(row[o], row[o + 1], row[o + 2]);
+        }
+    }
+
+    /// <summary>0.299 R + 0.587 G + 0.114 B, rounded to even, summed in that order in doubles.</summary>
+    private static byte Luminance(byte red, byte green, byte blue) => (byte)Math.Round(Red[red] + Green[green] + Blue[blue]);
 
     /// <summary>The weight times each level, as the general path's double arithmetic computes it.</summary>
     private static double[] Weights(double weight)
