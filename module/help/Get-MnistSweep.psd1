@@ -2,7 +2,8 @@
     Synopsis    = 'Gets the rows of a sweep folder that Invoke-MnistSweep wrote, best first: of a finished sweep, or of one still running.'
     Description = 'Reads the sweep''s definition and each trial''s state and result from the folder, without taking its lock, so a sweep can be watched from another shell while it runs. The rows are those Invoke-MnistSweep outputs: Rank, Trial, Status, Score (the monitored figure at the best epoch), BestEpoch, Seconds, Host, Reason, ModelPath and each swept parameter as a property of its own.'
     Parameters  = @{
-        Path = 'The sweep''s folder (Invoke-MnistSweep -Path); folders piped from Get-Item or Get-ChildItem bind by their path.'
+        LiteralPath     = 'The sweep''s folder, taken exactly as written (no wildcards); folders piped from Get-Item or Get-ChildItem bind here by their PSPath.'
+        Path = 'The sweep''s folder (Invoke-MnistSweep -Path); wildcards must match one folder.'
     }
     Inputs      = @('System.String or System.IO.DirectoryInfo: the sweep folder.')
     Outputs     = @('Mnist.Core.Sweeps.SweepTrial: one row per trial, best first.')

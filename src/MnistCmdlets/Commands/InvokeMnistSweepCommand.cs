@@ -14,7 +14,7 @@ namespace Mnist.Cmdlets.Commands;
 /// each in a process of its own, here or on other machines over SSH remoting; the sweep folder makes it resumable.
 /// Outputs one row per trial, best first.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "MnistSweep", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Invoke, "MnistSweep", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(SweepTrial), typeof(MnistModel))]
 public sealed class InvokeMnistSweepCommand : MnistCmdlet
 {
@@ -30,9 +30,15 @@ public sealed class InvokeMnistSweepCommand : MnistCmdlet
     public object Data { get; set; } = null!;
 
     /// <summary>The sweep's folder: each trial's settings, state, backup, model and result. The same command run again resumes it.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
+
+    /// <summary>The sweep's folder, taken exactly as written (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
 
     /// <summary>Random draws instead of the whole grid.</summary>
     [Parameter]
@@ -116,7 +122,7 @@ public sealed class InvokeMnistSweepCommand : MnistCmdlet
                 $"-Monitor {Monitor} needs validation data: give a -ValidationSplit above 0, or rank by accuracy or loss.", "Monitor");
         if (MaxDuration is { } limit && limit <= TimeSpan.Zero || TimeBudget is { } budget && budget <= TimeSpan.Zero)
             throw new MnistException("InvalidSweepParameter", MnistErrorKind.InvalidArgument, "-MaxDuration and -TimeBudget must be positive.", "MaxDuration");
-        var path = ResolvePath(Path);
+        var path = PathResolution.Output(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath");
         var machines = RemoteMachines();
         long seed = Seed ?? SweepDefinition.RecordedSeed(path) ?? Random.Shared.NextInt64(0, int.MaxValue);
         var trials = Count is int count ? SweepPlan.Random(domains, count, seed) : SweepPlan.Grid(domains);
