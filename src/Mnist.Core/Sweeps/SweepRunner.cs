@@ -34,8 +34,8 @@ public sealed class SweepRunner
     private readonly SweepRunOptions _options;
     private readonly Func<TrialSettings, TrialWorker, TimeSpan?, TrialSpec?, TrialSpec> _specFor;
 
-    /// <summary>Each trial's status as last written (the runner is the only writer of state.json while it holds the folder).</summary>
-    private readonly Dictionary<int, TrialStatus> _status = new();
+    /// <summary>Each trial's state as last written (the runner is the only writer of state.json while it holds the folder).</summary>
+    private readonly Dictionary<int, TrialState> _states = new();
 
     /// <param name="specFor">The trial's spec for a worker, a training time limit, and the spec of its earlier start (kept
     /// where it must be, such as its threads, so that its backup resumes).</param>
@@ -51,9 +51,8 @@ public sealed class SweepRunner
     public void Run(Action<SweepProgress> report, Action<string> notice, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var trial in _folder.Definition.Trials) _status[trial.Number] = SweepFolder.ReadState(_folder.TrialPath(trial)).Status;
-        var waiting = new Queue<TrialSettings>(_folder.Definition.Trials
-            .Where(t => SweepFolder.ReadState(_folder.TrialPath(t)).NeedsRun(_options.RetryFailed)));
+        foreach (var trial in _folder.Definition.Trials) _states[trial.Number] = SweepFolder.ReadState(_folder.TrialPath(trial));
+        var waiting = new Queue<TrialSettings>(_folder.Definition.Trials.Where(t => _states[t.Number].NeedsRun(_options.RetryFailed)));
         var running = new List<Running>();
         var finishedSeconds = new List<double>();
         int failedThisRun = 0;
@@ -67,7 +66,7 @@ public sealed class SweepRunner
                 {
                     notice($"The time budget of {_options.TimeBudget} is spent: {waiting.Count} trial(s) were not started; run the sweep again to run them.");
                     while (waiting.TryDequeue(out var unstarted))
-                        Mark(unstarted, SweepFolder.ReadState(_folder.TrialPath(unstarted)) with
+                        Mark(unstarted, _states[unstarted.Number] with
                         {
                             Status = TrialStatus.Pending, Reason = "not started: the sweep's time budget was spent",
                         });
@@ -107,7 +106,7 @@ public sealed class SweepRunner
                     }
                 }
 
-                var states = _status.Values.ToArray();
+                var states = _states.Values.Select(s => s.Status).ToArray();
                 double? average = finishedSeconds.Count == 0 ? null : finishedSeconds.Average();
                 int slots = Math.Max(1, _workers.Where(w => w.DownReason is null).Sum(w => w.Slots));
                 report(new SweepProgress(states.Length, states.Count(s => s == TrialStatus.Succeeded), running.Count,
@@ -122,7 +121,7 @@ public sealed class SweepRunner
             {
                 trial.Process.Kill();
                 End(trial);
-                Mark(trial.Trial, SweepFolder.ReadState(trial.Path) with
+                Mark(trial.Trial, _states[trial.Trial.Number] with
                 {
                     Status = TrialStatus.Stopped, Reason = "stopped with the sweep; the next run resumes it", Ended = DateTimeOffset.Now,
                 });
@@ -143,7 +142,7 @@ public sealed class SweepRunner
     {
         var path = _folder.TrialPath(trial);
         Directory.CreateDirectory(path);
-        var before = SweepFolder.ReadState(path);
+        var before = _states[trial.Number];
         TrialSpec? earlier = File.Exists(Path.Combine(path, TrialSpec.FileName)) ? TrialSpec.Read(path) : null;
         var spec = _specFor(trial, worker, limit, earlier);
         spec.Write(path);
@@ -174,7 +173,7 @@ public sealed class SweepRunner
         var said = ReadFailure(trial.Path);
         if (code == 0 && TrialOutcome.Read(trial.Path) is not null)
         {
-            Mark(trial.Trial, SweepFolder.ReadState(trial.Path) with { Status = TrialStatus.Succeeded, Reason = null, Ended = DateTimeOffset.Now });
+            Mark(trial.Trial, _states[trial.Trial.Number] with { Status = TrialStatus.Succeeded, Reason = null, Ended = DateTimeOffset.Now });
             return true;
         }
         var reason = said ?? TrialProcess.DescribeExit(code);
@@ -193,13 +192,16 @@ public sealed class SweepRunner
         trial.Process.Dispose();
     }
 
-    private TrialState Failed(TrialSettings trial, string reason, string? host) =>
-        SweepFolder.ReadState(_folder.TrialPath(trial)) with { Status = TrialStatus.Failed, Reason = reason, Host = host ?? SweepFolder.ReadState(_folder.TrialPath(trial)).Host, Ended = DateTimeOffset.Now };
+    private TrialState Failed(TrialSettings trial, string reason, string? host)
+    {
+        var state = _states[trial.Number];
+        return state with { Status = TrialStatus.Failed, Reason = reason, Host = host ?? state.Host, Ended = DateTimeOffset.Now };
+    }
 
     private void Mark(TrialSettings trial, TrialState state)
     {
         SweepFolder.WriteState(_folder.TrialPath(trial), state);
-        _status[trial.Number] = state.Status;
+        _states[trial.Number] = state;
     }
 
     /// <summary>The reason the trial's process wrote before it ended, first line only (bounded: the file is the trial's).</summary>
