@@ -50,8 +50,11 @@ $train = {
     $threads = if ($spec.ThreadCount) { $spec.ThreadCount } else { [Math]::Max(1, [Math]::Floor([Environment]::ProcessorCount / $spec.TrialsAtOnce)) }
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $model = New-MnistModel @modelParameters
+    $backup = Join-Path $WorkPath 'backup'
+    # A trial killed after logging an epoch but before backing it up starts afresh: its log starts afresh with it.
+    $afresh = -not [Mnist.Core.Training.Backup.TrainingBackup]::Exists($backup)
     $trained = Invoke-MnistTraining -Data $data -Model $model @trainingParameters -ThreadCount $threads -Quiet `
-        -BackupPath (Join-Path $WorkPath 'backup') -LogPath (Join-Path $WorkPath 'epochs.csv') -WarningAction SilentlyContinue
+        -BackupPath $backup -LogPath (Join-Path $WorkPath 'epochs.csv') -Force:$afresh -WarningAction SilentlyContinue
     [Mnist.Core.Sweeps.TrialOutcome]::Save($WorkPath, $trained, $spec.Monitor, $clock.Elapsed.TotalSeconds, $HostLabel)
     $trained.Dispose()
     if ($DataPath) { return @{ Done = $true } }
