@@ -21,14 +21,7 @@ $ErrorActionPreference = 'Stop'
 $loadAtStart = Get-Content /proc/loadavg
 $python = '/usr/bin/python3'
 
-function Install-Reference {
-    & $python -c 'import torch, numpy' 2>$null
-    if ($LASTEXITCODE -eq 0 -and (Test-Path /usr/lib/x86_64-linux-gnu/openblas-pthread)) { return }
-    Write-Host 'Installing the PyTorch reference (python3-torch, libopenblas0-pthread) with apt...'
-    & apt-get update -qq | Out-Null
-    & apt-get install -y -qq python3-torch python3-numpy libopenblas0-pthread | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw 'apt-get could not install python3-torch and libopenblas0-pthread.' }
-}
+. "$PSScriptRoot/Install-Reference.ps1"
 
 function Get-Median([double[]] $Values) {
     $sorted = $Values | Sort-Object
@@ -97,7 +90,7 @@ $rssAfter = Get-RssMegabytes
 
 $reference = $null
 if (-not $SkipReference) {
-    Install-Reference
+    Install-Reference $python
     $json = & $python "$PSScriptRoot/reference.py" $cache $ThreadCount $Epochs $CnnTrainCount
     if ($LASTEXITCODE -ne 0) { throw 'The PyTorch reference failed.' }
     $reference = $json | Select-Object -Last 1 | ConvertFrom-Json

@@ -56,6 +56,8 @@ function Invoke-OneEpochWorker([string] $Kind, [string] $ModuleManifest, [long[]
     @{ Runs = @($runs) } | ConvertTo-Json -Compress -Depth 4
 }
 
+. "$PSScriptRoot/Install-Reference.ps1"
+
 function Invoke-Reference([string[]] $Arguments) {
     $json = & /usr/bin/python3 "$PSScriptRoot/reference.py" @Arguments
     if ($LASTEXITCODE -ne 0) { throw "The PyTorch reference failed ($($Arguments -join ' '))." }
@@ -73,6 +75,7 @@ function Invoke-Worker([string] $Kind, [string] $ModuleManifest, [long[]] $Seed,
 
 function Invoke-OneEpochComparison([string] $ModuleManifest, [long[]] $Seed, [long[]] $ReferenceSeed, [int] $ThreadCount, [int] $MlpEpochs, [switch] $NoWarmUp) {
     $ModuleManifest = (Resolve-Path $ModuleManifest).Path
+    Install-Reference
     Import-Module $ModuleManifest   # for the cache folder only: the module's trainings run in fresh processes
     $cache = (New-MnistModel -Seed 0).GetType().Assembly.GetType('Mnist.Core.Data.MnistFiles')::DefaultCacheFolder
     $loads = [ordered]@{ start = Get-LoadAverage }
