@@ -7,9 +7,16 @@ one_epoch_mode; bench/cnn.ps1 -OneEpoch uses them).
 Run with Debian's python3-torch (and libopenblas0-pthread, without which torch falls back to the reference BLAS).
 """
 import json
+import os
 import statistics
 import sys
 import time
+
+# PyTorch runs its operators on its own OpenMP threads and calls OpenBLAS from them; OpenBLAS's pthread build then
+# starts threads of its own, and on 2 cores the two pools fight: the MLP's epoch took 8.6 s with OpenBLAS's default
+# threads against 3.0-3.1 s with one (FastCnn's 24 s against 17 s). One BLAS thread inside PyTorch's threads is the
+# reference at its best here; a caller's own setting is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 started = time.perf_counter()
 import numpy as np  # noqa: E402
