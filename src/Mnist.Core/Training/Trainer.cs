@@ -68,6 +68,8 @@ public static class Trainer
         resumed?.RestoreCallbacks(hooks, context);
         // A resumed run's model has its data, class names and schedule plan from the backup already.
         var undoStart = resumed is null ? model.BeginTrainingOn(data, options.Epochs) : () => { };
+        if (resumed is null)
+            foreach (var backup in hooks.OfType<Callbacks.BackupAndRestore>()) backup.BackUpStart(context);
         try
         {
             for (int epoch = context.StartingEpoch; epoch <= context.LastEpoch && !context.StopRequested; epoch++)
