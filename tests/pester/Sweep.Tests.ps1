@@ -197,7 +197,7 @@ Describe 'Invoke-MnistSweep' {
         $row.Epochs | Should -Be 3
     }
 
-    It 'resumes a killed sweep: finished trials are skipped, the unfinished one resumes, and the results are those of an unbroken sweep' -Skip:$IsWindows {
+    It 'resumes a killed sweep: its unfinished trial reads as stopped, finished trials are skipped, the unfinished one resumes, and the results are those of an unbroken sweep' -Skip:$IsWindows {
         $parameters = "-Parameter @{ LearningRate = 0.001, 0.003 } -Epochs 3 -Seed 5 -ThreadCount 1"
         $unbroken = @($data | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001, 0.003 } -Epochs 3 -Seed 5 -ThreadCount 1 -Path (Join-Path $folder 'unbroken'))
 
@@ -209,6 +209,10 @@ Describe 'Invoke-MnistSweep' {
         $process.WaitForExit()
         Wait-Until { -not (Get-TrialProcess $path) } 30   # its trials end with it
         $firstResult = (Get-Item "$path/trials/001/result.json").LastWriteTimeUtc
+        # The killed sweep left trial 2 marked Running; with the sweep gone it reads as stopped.
+        $left = Get-MnistSweep -Path $path | Where-Object Trial -eq 2
+        $left.Status | Should -Be 'Stopped'
+        $left.Reason | Should -BeLike '*sweep ended while it ran*'
 
         $rows = @($data | Invoke-MnistSweep -Parameter @{ LearningRate = 0.001, 0.003 } -Epochs 3 -Seed 5 -ThreadCount 1 -Path $path)
         (Get-Item "$path/trials/001/result.json").LastWriteTimeUtc | Should -Be $firstResult

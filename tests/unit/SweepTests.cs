@@ -138,4 +138,39 @@ public class SweepTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_lock_owner_counts_as_running_only_while_its_process_lives()
+    {
+        var now = DateTimeOffset.Now;
+        Assert.True(SweepLockOwner.Current().StillRunning(), "this process holds it");
+        using var ended = System.Diagnostics.Process.Start("true")!;
+        ended.WaitForExit();
+        Assert.False(new SweepLockOwner(ended.Id, Environment.MachineName, now).StillRunning(), "its process is gone");
+        Assert.False(new SweepLockOwner(Environment.ProcessId, Environment.MachineName, now.AddDays(-30)).StillRunning(),
+            "the id now belongs to a process started after the lock was taken");
+        Assert.True(new SweepLockOwner(ended.Id, "another-machine", now).StillRunning(), "another machine's sweep cannot be checked");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("12 host")]
+    [InlineData("-5 host 2026-12-07T10:00:00+00:00")]
+    [InlineData("12 host yesterday")]
+    public void A_damaged_lock_file_names_no_owner(string line)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, line);
+            Assert.Null(SweepLockOwner.Read(file));
+            Assert.Null(SweepLockOwner.Read(file + ".missing"));
+            File.WriteAllText(file, SweepLockOwner.Current().ToLine());
+            Assert.Equal(Environment.ProcessId, SweepLockOwner.Read(file)!.ProcessId);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

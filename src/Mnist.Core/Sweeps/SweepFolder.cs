@@ -71,7 +71,10 @@ public sealed class SweepFolder : IDisposable
         }
     }
 
-    /// <summary>Opens a sweep folder to read its trials, without taking its lock (a running sweep can be watched).</summary>
+    /// <summary>
+    /// Opens a sweep folder to read its trials, without taking its lock (a running sweep can be watched). Trials a
+    /// killed sweep left Running read as Stopped, as the sweep's next run treats them.
+    /// </summary>
     public static IReadOnlyList<SweepTrial> ReadTrials(string path)
     {
         PathChecks.Validate(path);
@@ -91,7 +94,9 @@ public sealed class SweepFolder : IDisposable
         {
             throw new MnistException("SweepFolderInvalid", MnistErrorKind.InvalidData, $"'{file}' is not a valid sweep definition: {e.Message}", file, e);
         }
-        return SweepTrial.Ranked(trials.Select(t => SweepTrial.From(t, TrialPathIn(full, t.Number), monitor)).ToList(), monitor);
+        // A killed sweep leaves its trials marked Running; with its lock's owner gone they are shown as stopped.
+        bool sweepRunning = SweepLockOwner.Read(System.IO.Path.Combine(full, LockFileName))?.StillRunning() ?? false;
+        return SweepTrial.Ranked(trials.Select(t => SweepTrial.From(t, TrialPathIn(full, t.Number), monitor, sweepRunning)).ToList(), monitor);
     }
 
     public string TrialPath(TrialSettings trial) => TrialPathIn(Path, trial.Number);
@@ -131,7 +136,7 @@ public sealed class SweepFolder : IDisposable
             // drops it when the process ends, however it ends.
             var stream = new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             stream.SetLength(0);
-            var owner = System.Text.Encoding.UTF8.GetBytes($"{Environment.ProcessId} {Environment.MachineName} {DateTimeOffset.Now:O}\n");
+            var owner = System.Text.Encoding.UTF8.GetBytes(SweepLockOwner.Current().ToLine());
             stream.Write(owner);
             stream.Flush();
             return stream;

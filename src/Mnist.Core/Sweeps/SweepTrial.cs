@@ -40,9 +40,11 @@ public sealed class SweepTrial
     public string? ModelPath { get; init; }
     public string Path { get; init; } = "";
 
-    public static SweepTrial From(TrialSettings settings, string trialPath, string monitor)
+    public static SweepTrial From(TrialSettings settings, string trialPath, string monitor, bool sweepRunning = true)
     {
         var state = SweepFolder.ReadState(trialPath);
+        if (state.Status == TrialStatus.Running && !sweepRunning)
+            state = state with { Status = TrialStatus.Stopped, Reason = StoppedWithSweep };
         var outcome = state.Status == TrialStatus.Succeeded ? TrialOutcome.Read(trialPath) : null;
         var values = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in settings.Values) values[name] = ToClr(value);
@@ -92,6 +94,8 @@ public sealed class SweepTrial
         JsonValue v when v.TryGetValue(out double d) => d,
         _ => node.ToJsonString(),
     };
+
+    public const string StoppedWithSweep = "its sweep ended while it ran (the sweep's process was killed); the sweep's next run resumes it";
 
     public override string ToString() => $"Trial {Trial} ({Status}): {Description}" + (Score is double s ? $" - {Monitor}: {s:F4}" : "");
 }
