@@ -1,11 +1,18 @@
 # docs/errors.md is the list scripts rely on: it must name every error id the code can raise.
 BeforeDiscovery {
     $root = Resolve-Path "$PSScriptRoot/../.."
-    $script:errorIds = Get-ChildItem "$root/src" -Recurse -Filter *.cs |
-        Where-Object FullName -NotMatch '[\\/](bin|obj)[\\/]' |
-        Select-String -Pattern 'MnistException\("(\w+)"|new\("(\w+)", MnistErrorKind|ErrorId = "(\w+)"' -AllMatches |
-        ForEach-Object { $_.Matches } | ForEach-Object { $_.Groups[1].Value + $_.Groups[2].Value + $_.Groups[3].Value } |
-        Sort-Object -Unique | ForEach-Object { @{ ErrorId = $_ } }
+    $source = (Get-ChildItem "$root/src" -Recurse -Filter *.cs | Where-Object FullName -NotMatch '[\\/](bin|obj)[\\/]' |
+        ForEach-Object { Get-Content -Raw $_.FullName }) -join "`n"
+    # Ids written where the error is made...
+    $literal = [regex]::Matches($source, 'MnistException\(\s*"(\w+)"|new\(\s*"(\w+)",\s*MnistErrorKind|ErrorId\s*=\s*"(\w+)"') |
+        ForEach-Object { $_.Groups[1].Value + $_.Groups[2].Value + $_.Groups[3].Value }
+    # ...and ids kept in constants (LayerParser.InvalidLayer, MnistModel.DisposedErrorId) that an error is made with.
+    $constants = @{}
+    foreach ($match in [regex]::Matches($source, '(\w+)\s*=\s*"(\w+)"')) { $constants[$match.Groups[1].Value] += @($match.Groups[2].Value) }
+    $named = [regex]::Matches($source, 'MnistException\(\s*([\w.]+)\s*,|new\(\s*([\w.]+),\s*MnistErrorKind') |
+        ForEach-Object { ($_.Groups[1].Value + $_.Groups[2].Value).Split('.')[-1] } | Sort-Object -Unique |
+        ForEach-Object { $constants[$_] }
+    $script:errorIds = @($literal) + @($named) | Sort-Object -Unique | ForEach-Object { @{ ErrorId = $_ } }
 }
 
 Describe 'docs/errors.md' {
@@ -13,8 +20,10 @@ Describe 'docs/errors.md' {
         $script:table = Get-Content "$PSScriptRoot/../../docs/errors.md" -Raw
     }
 
-    It 'finds the error ids in the source' {
+    It 'finds the error ids in the source, also those kept in constants' {
         $errorIds.Count | Should -BeGreaterThan 20
+        $errorIds.ErrorId | Should -Contain 'NetworkTooLarge'
+        $errorIds.ErrorId | Should -Contain 'ModelInTraining'
     }
 
     It 'documents <ErrorId>' -TestCases $errorIds {
