@@ -117,7 +117,7 @@ public static class DigitPreprocessor
 
     /// <summary>The 90th percentile of the <paramref name="chosen"/> patches' pixels, each looked for inside its own box.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static byte StrokeLevel(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen)
+    internal static byte StrokeLevel(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen)
     {
         Span<int> counts = stackalloc int[256];
         int total = 0;
@@ -145,7 +145,7 @@ public static class DigitPreprocessor
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Stretch(ReadOnlySpan<byte> ink, ReadOnlySpan<byte> mask, int width, PixelRect box, byte level, Span<byte> result)
+    internal static void Stretch(ReadOnlySpan<byte> ink, ReadOnlySpan<byte> mask, int width, PixelRect box, byte level, Span<byte> result)
     {
         var table = StretchTable(level);
         for (int y = box.Top; y < box.Top + box.Height; y++)
@@ -167,7 +167,7 @@ public static class DigitPreprocessor
 
     /// <summary><see cref="InkBounds(GrayImage, byte)"/> looking only inside <paramref name="within"/> (the rest is known to be black).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static PixelRect? InkBounds(ReadOnlySpan<byte> ink, int width, PixelRect within, byte threshold)
+    internal static PixelRect? InkBounds(ReadOnlySpan<byte> ink, int width, PixelRect within, byte threshold)
     {
         if (threshold == 255) return null;
         int left = int.MaxValue, top = -1, right = -1, bottom = -1;
@@ -187,7 +187,7 @@ public static class DigitPreprocessor
     public static GrayImage Crop(GrayImage image, PixelRect rect) => Crop(image.Pixels, image.Width, rect);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static GrayImage Crop(ReadOnlySpan<byte> pixels, int width, PixelRect rect)
+    internal static GrayImage Crop(ReadOnlySpan<byte> pixels, int width, PixelRect rect)
     {
         var result = new byte[rect.Width * rect.Height];
         for (int y = 0; y < rect.Height; y++)
