@@ -133,7 +133,7 @@ public static class PicturePreparationProfile
         var chosen = components.Where(c => chosenLabels.Contains(c.Label)).ToArray();
         clock.Lap("select the digit");
         grown.Clear();
-        var box = InkComponents.Grow(ink, width, labels, chosen, levels.Low, grown, paper) ?? throw new InvalidOperationException(file);
+        var box = InkComponents.Grow(ink, width, labels, chosen, levels.High, levels.Low, grown, paper) ?? throw new InvalidOperationException(file);
         clock.Lap("grow and rim");
         byte stroke = DigitPreprocessor.StrokeLevel(ink, width, labels, chosen);
         clock.Lap("stroke level");
