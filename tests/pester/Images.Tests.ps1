@@ -126,7 +126,7 @@ Describe 'Get-MnistPrediction on many picture files' {
         }
     }
 
-    It 'predicts each prepared file (on the read-ahead threads) with the probabilities of its pixels predicted on their own' {
+    It 'predicts each prepared file with the probabilities of its prepared pixels predicted on their own' {
         $together = Get-MnistPrediction -Model $model -LiteralPath $files -ErrorAction SilentlyContinue
         @($together).Count | Should -BeGreaterThan 30
         foreach ($prediction in $together) {

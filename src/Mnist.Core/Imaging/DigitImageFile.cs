@@ -86,6 +86,7 @@ public static class DigitImageFile
     /// reading) or <see cref="InputLimits.MaxPictureReadTime"/>. A file is read into one array of its size; a memory
     /// stream over a whole array (the picture-folder import's bytes) is decoded from that array, not copied.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte[] ReadBounded(Stream stream, string path, CancellationToken cancel)
     {
         long limit = InputLimits.MaxPictureBytes;

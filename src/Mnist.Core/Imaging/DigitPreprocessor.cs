@@ -23,6 +23,7 @@ public static class DigitPreprocessor
     public const byte CropThreshold = 32;
 
     /// <summary>The whole chain; null when nothing in the picture stands out from the paper.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage? Prepare(GrayImage image)
     {
         var rented = ArrayPool<byte>.Shared.Rent(image.Width * image.Height);
@@ -63,6 +64,7 @@ public static class DigitPreprocessor
     internal static PixelRect? IsolateDigit(GrayImage image, Span<byte> digit) => Isolate(image, digit).Box;
 
     /// <summary>Whether anything stood out (the thresholds exist) and the digit's box.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (bool StandsOut, PixelRect? Box) Isolate(GrayImage image, Span<byte> digit)
     {
         int width = image.Width, height = image.Height, count = width * height;
@@ -114,6 +116,7 @@ public static class DigitPreprocessor
     }
 
     /// <summary>The 90th percentile of the <paramref name="chosen"/> patches' pixels, each looked for inside its own box.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static byte StrokeLevel(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen)
     {
         Span<int> counts = stackalloc int[256];
@@ -141,6 +144,7 @@ public static class DigitPreprocessor
         return new GrayImage(result, ink.Width, ink.Height);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Stretch(ReadOnlySpan<byte> ink, ReadOnlySpan<byte> mask, int width, PixelRect box, byte level, Span<byte> result)
     {
         var table = StretchTable(level);
@@ -162,6 +166,7 @@ public static class DigitPreprocessor
         InkBounds(ink.Pixels, ink.Width, new PixelRect(0, 0, ink.Width, ink.Height), threshold);
 
     /// <summary><see cref="InkBounds(GrayImage, byte)"/> looking only inside <paramref name="within"/> (the rest is known to be black).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static PixelRect? InkBounds(ReadOnlySpan<byte> ink, int width, PixelRect within, byte threshold)
     {
         if (threshold == 255) return null;
@@ -181,6 +186,7 @@ public static class DigitPreprocessor
 
     public static GrayImage Crop(GrayImage image, PixelRect rect) => Crop(image.Pixels, image.Width, rect);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static GrayImage Crop(ReadOnlySpan<byte> pixels, int width, PixelRect rect)
     {
         var result = new byte[rect.Width * rect.Height];
@@ -193,6 +199,7 @@ public static class DigitPreprocessor
     /// Scales so the longer side is <paramref name="box"/> pixels, keeping the aspect ratio. Each target pixel is the
     /// area-weighted mean of the source pixels it covers, which gives the soft grey edges MNIST's anti-aliasing made.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage ScaleToFit(GrayImage image, int box = BoxSize)
     {
         double scale = (double)box / Math.Max(image.Width, image.Height);
@@ -207,6 +214,7 @@ public static class DigitPreprocessor
     }
 
     /// <summary>The intensity-weighted mean position (x, y) in pixel indices; the middle when there is no ink.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double X, double Y) CenterOfMass(GrayImage image)
     {
         double sum = 0, sx = 0, sy = 0;
@@ -223,6 +231,7 @@ public static class DigitPreprocessor
     /// Places the image in a blank square field, shifted by whole pixels so its centre of mass is nearest pixel
     /// (14, 14) of 28x28: where MNIST's own digits have it (their centres of mass lie between 13.5 and 14.5).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage PlaceByCenterOfMass(GrayImage image, int size = FieldSize)
     {
         var (cx, cy) = CenterOfMass(image);
@@ -239,6 +248,7 @@ public static class DigitPreprocessor
         return new GrayImage(result, size, size);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte AreaMean(GrayImage image, double x0, double x1, double y0, double y1)
     {
         double sum = 0, area = 0;

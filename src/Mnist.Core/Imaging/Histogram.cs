@@ -6,6 +6,7 @@ namespace Mnist.Core.Imaging;
 internal static class Histogram
 {
     /// <summary>The level at index <c>total / 2</c> of the sorted levels (the upper median of an even count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static byte Median(ReadOnlySpan<int> counts, int total)
     {
         int seen = 0, half = total / 2;

@@ -30,6 +30,7 @@ public static class InkComponents
     /// pixel above the threshold numbers them: found as runs joined into patches (<see cref="InkRuns"/>), each run's
     /// pixels labelled, weighed and counted at once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static List<InkComponent> Find(ReadOnlySpan<byte> ink, int width, byte threshold, Span<int> labels)
     {
         var components = new List<InkComponent>();
@@ -73,6 +74,7 @@ public static class InkComponents
     /// so far: touching its box (within 5% of its size) if it has at least 1% of the heaviest patch's ink, or within
     /// 30% of its size if it has at least 8%.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlySet<int> SelectDigit(IReadOnlyList<InkComponent> components)
     {
         var chosen = new HashSet<int>();
@@ -132,6 +134,7 @@ public static class InkComponents
     /// pixels above <paramref name="low"/> (<see cref="InkRuns"/>) that hold a chosen patch, each found from one of its
     /// pixels. Otherwise the fill from the seeds.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static PixelRect? Grow(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen,
         byte patchLevel, byte low, Span<byte> grown, Span<byte> rim)
     {
@@ -170,6 +173,7 @@ public static class InkComponents
     /// gets the grown patches, <paramref name="rim"/> those with their rim (1 = digit) inside the returned box; outside it
     /// <paramref name="rim"/> is left as it was. Null when there is no seed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static PixelRect? Grow(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen,
         byte low, Span<byte> grown, Span<byte> rim)
     {
@@ -216,6 +220,7 @@ public static class InkComponents
     }
 
     /// <summary>Each pixel of <paramref name="box"/> in <paramref name="rim"/>: whether any of its 3x3 neighbours (inside the picture) is set in <paramref name="mask"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dilate(ReadOnlySpan<byte> mask, int width, int height, PixelRect box, Span<byte> rim)
     {
         // Rows first (over the box widened by a pixel each side where the picture has one), then along each row.
@@ -236,6 +241,7 @@ public static class InkComponents
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Or(Span<byte> into, ReadOnlySpan<byte> with)
     {
         int x = 0;

@@ -28,6 +28,7 @@ public static class InkMap
     }
 
     /// <summary><see cref="FromBackground(GrayImage, GrayImage)"/> into <paramref name="ink"/>: the chain's own buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FromBackground(ReadOnlySpan<byte> pixels, ReadOnlySpan<byte> paper, Span<byte> ink)
     {
         var table = DarkInk(pixels, paper) ? DarkTable.Value : BrightTable.Value;
@@ -43,6 +44,7 @@ public static class InkMap
     /// rounding alone, far below the margin used here; only sides closer than the margin are summed pixel by pixel as
     /// before, which then decides to the bit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool DarkInk(ReadOnlySpan<byte> pixels, ReadOnlySpan<byte> paper)
     {
         // Four interleaved tallies: neighbouring pixels of the same level do not wait on each other's count.
@@ -140,6 +142,7 @@ public static class InkMap
     public static double NoiseLevel(GrayImage image, GrayImage background) =>
         NoiseLevel(image.Pixels, image.Width, image.Height, background.Pixels.AsSpan(0, image.Pixels.Length));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double NoiseLevel(ReadOnlySpan<byte> pixels, int width, int height, ReadOnlySpan<byte> paperLevels)
     {
         // Differences -255 to 255 in four interleaved tallies (neighbouring pairs of one difference do not wait on each other's count), folded to sizes.
@@ -190,6 +193,7 @@ public static class InkMap
     public static (byte High, byte Low)? Thresholds(GrayImage ink, double noise) => Thresholds(ink.Pixels, ink.Width, ink.Height, noise);
 
     /// <summary><see cref="Thresholds(GrayImage, double)"/> of the first <paramref name="width"/> x <paramref name="height"/> bytes of <paramref name="ink"/> (the chain's buffer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (byte High, byte Low)? Thresholds(ReadOnlySpan<byte> ink, int width, int height, double noise)
     {
         double peak = PeakOfMeans(ink, width, height);
@@ -204,6 +208,7 @@ public static class InkMap
     /// a corner, 6 along an edge, 9 inside); division by the same count keeps the order of sums, so the largest mean is
     /// the largest of the three counts' largest sums over their count: the same double as taking every mean.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double PeakOfMeans(ReadOnlySpan<byte> pixels, int width, int height)
     {
         if (width < 3 || height < 3) return PeakOfMeansAnySize(pixels, width, height);
@@ -231,6 +236,7 @@ public static class InkMap
     }
 
     /// <summary>Each column's sum over rows <paramref name="top"/> to <paramref name="bottom"/> (two or three rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnSums(ReadOnlySpan<byte> pixels, int width, int top, int bottom, Span<ushort> sums)
     {
         ref byte first = ref MemoryMarshal.GetReference(pixels);
@@ -256,6 +262,7 @@ public static class InkMap
     }
 
     /// <summary>The largest sum of three neighbouring columns, over the windows that lie inside the picture.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int MaxWindowSum(ReadOnlySpan<ushort> columns)
     {
         ref ushort first = ref MemoryMarshal.GetReference(columns);

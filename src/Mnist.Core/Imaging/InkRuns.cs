@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Mnist.Core.Imaging;
 
@@ -37,6 +38,7 @@ internal sealed class InkRuns : IDisposable
     }
 
     /// <summary>The runs of pixels above <paramref name="threshold"/> (below 255) in <paramref name="ink"/>, joined into patches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static InkRuns Find(ReadOnlySpan<byte> ink, int width, byte threshold)
     {
         int height = ink.Length / width;
@@ -67,6 +69,7 @@ internal sealed class InkRuns : IDisposable
     }
 
     /// <summary>The patch's first run in reading order (the root of its set).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Root(int run)
     {
         var parent = _parent;
@@ -79,6 +82,7 @@ internal sealed class InkRuns : IDisposable
     }
 
     /// <summary>The run of row <paramref name="y"/> holding pixel <paramref name="x"/>; -1 when the pixel is not above the level.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int At(int x, int y)
     {
         for (int run = _rowFirst[y]; run < _rowFirst[y + 1]; run++)
@@ -86,6 +90,7 @@ internal sealed class InkRuns : IDisposable
         return -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Add(int start, int end, int row)
     {
         if (Count == _start.Length)
@@ -96,6 +101,7 @@ internal sealed class InkRuns : IDisposable
         return Count++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Join(int a, int b)
     {
         int rootA = Root(a), rootB = Root(b);

@@ -46,6 +46,7 @@ internal static class OpaqueDecode
     }
 
     /// <summary>Rows of RGB triples, each after a filter byte (a PNG's unfiltered rows), as gray.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToGray(ReadOnlySpan<byte> rows, int stride, int width, Span<byte> pixels)
     {
         for (int y = 0, i = 0; i < pixels.Length; y++)

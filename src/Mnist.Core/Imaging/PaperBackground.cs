@@ -36,6 +36,7 @@ public static class PaperBackground
     }
 
     /// <summary><see cref="Estimate(GrayImage)"/> into <paramref name="paper"/> (one byte per pixel): the chain's own buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Estimate(GrayImage image, Span<byte> paper)
     {
         // Each cell's powers of its centre (the terms of the cubic), its median level and whether it lies on the edge.
@@ -84,6 +85,7 @@ public static class PaperBackground
     /// The fitted surface at every pixel, rounded: <see cref="Evaluate"/>'s sum term by term in its order, with the
     /// factors that depend on x alone or y alone computed once per column and row (each product rounded as there).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Surface(ReadOnlySpan<double> c, int width, int height, Span<byte> result)
     {
         var rented = ArrayPool<double>.Shared.Rent(6 * width);
@@ -134,6 +136,7 @@ public static class PaperBackground
     private readonly record struct RowTerms(Vector256<double> C2Y, Vector256<double> C5YY, Vector256<double> C9YYY, Vector256<double> Y);
 
     /// <summary>Four pixels' levels from column <paramref name="at"/>, as ints 0-255.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector128<int> Levels(ref double columns, int width, int at, in RowTerms t)
     {
         Vector256<double> Column(ref double columns, int term) => Vector256.LoadUnsafe(ref columns, (nuint)(term * width + at));
@@ -153,6 +156,7 @@ public static class PaperBackground
     /// A band of cells at a time: each cell's pixels gathered into a run of their own (padded with 255 to whole vectors),
     /// then each cell's median found bit by bit, counting in vectors how many of its pixels lie below each candidate.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CellMedians(GrayImage image, Span<double> levels, Span<bool> onEdge, Span<double> xs, Span<double> ys)
     {
         int width = image.Width, height = image.Height;
@@ -200,6 +204,7 @@ public static class PaperBackground
     /// <see cref="Histogram.Median"/> of their counts): the largest level with at most <c>count / 2</c> of them below it,
     /// built from the highest bit down. The padding (255) is never below a level.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte MedianOf(ReadOnlySpan<byte> padded, int count)
     {
         ref byte first = ref MemoryMarshal.GetReference(padded);
@@ -219,12 +224,14 @@ public static class PaperBackground
     private static (double X, double Y) Normalised(double x, double y, int width, int height) =>
         (2 * x / width - 1, 2 * y / height - 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Powers(double x, double y, Span<double> p)
     {
         p[0] = 1; p[1] = x; p[2] = y; p[3] = x * x; p[4] = x * y; p[5] = y * y;
         p[6] = x * x * x; p[7] = x * x * y; p[8] = x * y * y; p[9] = y * y * y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Evaluate(ReadOnlySpan<double> c, double x, double y) =>
         c[0] + c[1] * x + c[2] * y + c[3] * x * x + c[4] * x * y + c[5] * y * y
         + c[6] * x * x * x + c[7] * x * x * y + c[8] * x * y * y + c[9] * y * y * y;
@@ -235,6 +242,7 @@ public static class PaperBackground
     /// vectors (the lower triangle too: p[r] * p[c] is p[c] * p[r] to the bit) gives each entry's bits as summing one
     /// entry at a time does; no multiply-add is fused.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fit(ReadOnlySpan<double> powers, ReadOnlySpan<double> levels, ReadOnlySpan<bool> included, Span<double> coefficients)
     {
         Span<int> cells = stackalloc int[included.Length];
@@ -272,6 +280,7 @@ public static class PaperBackground
         Solve(a, b).CopyTo(coefficients);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] Solve(double[,] a, double[] b)
     {
         int n = b.Length;
@@ -295,6 +304,7 @@ public static class PaperBackground
     }
 
     /// <summary>The element at index <c>Length / 2</c> of the values sorted (0 for none), found by selection; the values are reordered.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Median(Span<double> values)
     {
         if (values.Length == 0) return 0;

@@ -21,6 +21,7 @@ internal static class PlainPng
     private static ReadOnlySpan<byte> Signature => [137, 80, 78, 71, 13, 10, 26, 10];
 
     /// <summary>The picture as gray, or null when it is not a plain PNG (SkiaSharp decides).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage? TryDecode(byte[] bytes)
     {
         if (!Parse(bytes, out var header, out int dataStart, out int dataEnd, out int dataChunks)) return null;
@@ -56,6 +57,7 @@ internal static class PlainPng
     /// space (gamma, chromaticities, sRGB, significant bits, background, physical size, time), each of its right size;
     /// one run of non-empty IDAT chunks; IEND last, at the end of the file. Every CRC is checked.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Parse(byte[] bytes, out Header header, out int dataStart, out int dataEnd, out int dataChunks)
     {
         header = default;
@@ -113,6 +115,7 @@ internal static class PlainPng
         || (type.SequenceEqual("sBIT"u8) && length == (colour ? 3 : 1))
         || (type.SequenceEqual("bKGD"u8) && length == (colour ? 6 : 2));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int GatherData(byte[] bytes, int position, int chunks, byte[] into)
     {
         int length = 0;
@@ -127,6 +130,7 @@ internal static class PlainPng
     }
 
     /// <summary>Exactly <paramref name="raw"/>'s length out of the zlib stream, which must end there with its checksum right.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe bool Inflate(ReadOnlySpan<byte> compressed, Span<byte> raw)
     {
         fixed (byte* start = compressed)
@@ -147,6 +151,7 @@ internal static class PlainPng
     }
 
     /// <summary>Undoes each row's filter in place (the filter byte stays); false for a filter type PNG does not have.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Unfilter(Span<byte> raw, int stride, int bytesPerPixel, int height)
     {
         Span<byte> previous = default;
@@ -194,6 +199,7 @@ internal static class PlainPng
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddUp(Span<byte> line, ReadOnlySpan<byte> previous)
     {
         int x = 0;
@@ -204,6 +210,7 @@ internal static class PlainPng
 
     /// <summary>Sub: each byte plus the one a pixel to its left; for gray the running byte stays in a register (a load
     /// after the store to the same byte would wait on it, several cycles a pixel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddLeft(Span<byte> line, int bytesPerPixel)
     {
         ref byte x0 = ref MemoryMarshal.GetReference(line);
@@ -223,6 +230,7 @@ internal static class PlainPng
     }
 
     /// <summary>Average for gray below the first row: each byte plus the mean of its left and upper neighbours, the left one kept in a register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddAverageGray(Span<byte> line, ReadOnlySpan<byte> previous)
     {
         ref byte x0 = ref MemoryMarshal.GetReference(line);
@@ -237,6 +245,7 @@ internal static class PlainPng
     /// each mispredicted branch costs more than the whole choice made with masks. The same choice as <see cref="Paeth"/>:
     /// left when its distance is no more than the other two, else up when no more than upper-left's, else upper-left.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddPaethGray(Span<byte> line, ReadOnlySpan<byte> previous)
     {
         ref byte x0 = ref MemoryMarshal.GetReference(line);

@@ -18,6 +18,7 @@ internal static class PngChunks
     private static ReadOnlySpan<byte> Signature => new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 };
 
     /// <summary><paramref name="bytes"/> itself when it is not a PNG or has no large ancillary chunk; else a copy without them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static byte[] WithoutLargeAncillaryChunks(byte[] bytes)
     {
         if (bytes.Length < Signature.Length || !bytes.AsSpan(0, Signature.Length).SequenceEqual(Signature)) return bytes;

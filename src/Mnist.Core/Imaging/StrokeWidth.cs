@@ -24,6 +24,7 @@ public static class StrokeWidth
     /// The mean stroke width in pixels: twice the area of the pixels above <paramref name="threshold"/> over the
     /// number of them on the edge (a stroke of width w and length l has area w*l and about 2l edge pixels). 0 without ink.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Estimate(GrayImage image, byte threshold = 128)
     {
         int area = 0, edge = 0;
@@ -45,6 +46,7 @@ public static class StrokeWidth
     /// times the target are left alone (MNIST's own digits range about that much, and a model has learnt them all). The
     /// image is padded first so grown strokes are not cut; the result is cropped to its ink again.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GrayImage Normalise(GrayImage digit, double target)
     {
         double width = Estimate(digit);
@@ -70,6 +72,7 @@ public static class StrokeWidth
     }
 
     /// <summary>A one-dimensional maximum or minimum filter along (dx, dy); outside the image is paper.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static GrayImage Filter(GrayImage image, int radius, int dx, int dy, bool maximum)
     {
         var result = new byte[image.Pixels.Length];

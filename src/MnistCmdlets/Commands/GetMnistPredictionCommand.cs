@@ -55,7 +55,7 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
         Model.ThrowIfDisposed();
         if (ParameterSetName is "Path" or "LiteralPath")
         {
-            _pictures ??= new PictureReadAhead(Cancellation, finish: (path, pixels, model) => Predictor.PredictPrepared((MnistModel)model!, path, pixels));
+            _pictures ??= new PictureReadAhead(Cancellation);
             var files = PathResolution.Inputs(this, ParameterSetName == "Path" ? Path : LiteralPath, ParameterSetName == "LiteralPath",
                 path => new MnistException("ImageNotFound", MnistErrorKind.NotFound, $"No file matches '{path}'.", path),
                 problem => { WritePictures(all: true); WriteMnistError(problem); });
@@ -94,10 +94,7 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
             WriteObject(prediction);
     }
 
-    /// <summary>
-    /// Files are prepared and predicted on every core a window ahead (from one call's list and from the pipeline alike)
-    /// and written in input order: this thread, which a pipeline from Get-ChildItem keeps busy, only writes them.
-    /// </summary>
+    /// <summary>Files are prepared on every core a window ahead (from one call's list and from the pipeline alike) and written in input order.</summary>
     private PictureReadAhead? _pictures;
 
     protected override void EndOfInput() => WritePictures(all: true);
@@ -113,7 +110,14 @@ public sealed class GetMnistPredictionCommand : MnistCmdlet
                 WriteMnistError(picture.Error);
                 continue;
             }
-            WriteObject(picture.Result);
+            try
+            {
+                WriteObject(Predictor.PredictPrepared((MnistModel)picture.Tag!, picture.Path, picture.Pixels!));
+            }
+            catch (MnistException e)
+            {
+                WriteMnistError(e);
+            }
         }
     }
 }
