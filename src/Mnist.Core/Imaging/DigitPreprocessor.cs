@@ -248,19 +248,29 @@ public static class DigitPreprocessor
         return new GrayImage(result, size, size);
     }
 
+    /// <summary>
+    /// The area-weighted mean of the source pixels under [x0, x1) x [y0, y1). Each weight and product is the same
+    /// expression, summed in the same order, as pixel by pixel through the image's indexer: only the loop bounds are
+    /// worked out once and each row read directly.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte AreaMean(GrayImage image, double x0, double x1, double y0, double y1)
     {
         double sum = 0, area = 0;
-        for (int y = (int)y0; y < Math.Min(image.Height, (int)Math.Ceiling(y1)); y++)
+        var pixels = image.Pixels;
+        int width = image.Width;
+        int firstX = (int)x0, endX = Math.Min(width, (int)Math.Ceiling(x1));
+        int endY = Math.Min(image.Height, (int)Math.Ceiling(y1));
+        for (int y = (int)y0; y < endY; y++)
         {
             double wy = Math.Min(y1, y + 1) - Math.Max(y0, y);
             if (wy <= 0) continue;
-            for (int x = (int)x0; x < Math.Min(image.Width, (int)Math.Ceiling(x1)); x++)
+            var row = pixels.AsSpan(y * width, width);
+            for (int x = firstX; x < endX; x++)
             {
                 double wx = Math.Min(x1, x + 1) - Math.Max(x0, x);
                 if (wx <= 0) continue;
-                sum += image[x, y] * wx * wy;
+                sum += row[x] * wx * wy;
                 area += wx * wy;
             }
         }
