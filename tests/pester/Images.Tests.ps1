@@ -126,6 +126,16 @@ Describe 'Get-MnistPrediction on many picture files' {
         }
     }
 
+    It 'predicts each prepared file with the probabilities of its prepared pixels predicted on their own' {
+        $together = Get-MnistPrediction -Model $model -LiteralPath $files -ErrorAction SilentlyContinue
+        @($together).Count | Should -BeGreaterThan 30
+        foreach ($prediction in $together) {
+            $fromPixels = Get-MnistPrediction -Model $model -Pixels (, $prediction.Pixels)
+            $prediction.Probabilities | Should -Be $fromPixels.Probabilities
+            $prediction.Predicted | Should -Be $fromPixels.Predicted
+        }
+    }
+
     It 'stops reading ahead when the pipeline wants no more' {
         $first = Get-ChildItem $folder -Filter *-digit.png | Sort-Object Name | Get-MnistPrediction -Model $model | Select-Object -First 3
         @($first).Count | Should -Be 3

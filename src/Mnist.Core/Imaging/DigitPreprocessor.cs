@@ -88,7 +88,7 @@ public static class DigitPreprocessor
             grown.Clear();
             // The paper is not needed any more: its buffer takes the digit's mask with its rim.
             var rim = paper;
-            var box = InkComponents.Grow(ink, width, labels, chosen, levels.Value.Low, grown, rim);
+            var box = InkComponents.Grow(ink, width, labels, chosen, levels.Value.High, levels.Value.Low, grown, rim);
             byte level = StrokeLevel(ink, width, labels, chosen);
             if (box is null)
             {
@@ -117,7 +117,7 @@ public static class DigitPreprocessor
 
     /// <summary>The 90th percentile of the <paramref name="chosen"/> patches' pixels, each looked for inside its own box.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static byte StrokeLevel(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen)
+    internal static byte StrokeLevel(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen)
     {
         Span<int> counts = stackalloc int[256];
         int total = 0;
@@ -145,7 +145,7 @@ public static class DigitPreprocessor
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Stretch(ReadOnlySpan<byte> ink, ReadOnlySpan<byte> mask, int width, PixelRect box, byte level, Span<byte> result)
+    internal static void Stretch(ReadOnlySpan<byte> ink, ReadOnlySpan<byte> mask, int width, PixelRect box, byte level, Span<byte> result)
     {
         var table = StretchTable(level);
         for (int y = box.Top; y < box.Top + box.Height; y++)
@@ -167,7 +167,7 @@ public static class DigitPreprocessor
 
     /// <summary><see cref="InkBounds(GrayImage, byte)"/> looking only inside <paramref name="within"/> (the rest is known to be black).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static PixelRect? InkBounds(ReadOnlySpan<byte> ink, int width, PixelRect within, byte threshold)
+    internal static PixelRect? InkBounds(ReadOnlySpan<byte> ink, int width, PixelRect within, byte threshold)
     {
         if (threshold == 255) return null;
         int left = int.MaxValue, top = -1, right = -1, bottom = -1;
@@ -187,7 +187,7 @@ public static class DigitPreprocessor
     public static GrayImage Crop(GrayImage image, PixelRect rect) => Crop(image.Pixels, image.Width, rect);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static GrayImage Crop(ReadOnlySpan<byte> pixels, int width, PixelRect rect)
+    internal static GrayImage Crop(ReadOnlySpan<byte> pixels, int width, PixelRect rect)
     {
         var result = new byte[rect.Width * rect.Height];
         for (int y = 0; y < rect.Height; y++)
@@ -248,19 +248,29 @@ public static class DigitPreprocessor
         return new GrayImage(result, size, size);
     }
 
+    /// <summary>
+    /// The area-weighted mean of the source pixels under [x0, x1) x [y0, y1). Each weight and product is the same
+    /// expression, summed in the same order, as pixel by pixel through the image's indexer: only the loop bounds are
+    /// worked out once and each row read directly.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte AreaMean(GrayImage image, double x0, double x1, double y0, double y1)
     {
         double sum = 0, area = 0;
-        for (int y = (int)y0; y < Math.Min(image.Height, (int)Math.Ceiling(y1)); y++)
+        var pixels = image.Pixels;
+        int width = image.Width;
+        int firstX = (int)x0, endX = Math.Min(width, (int)Math.Ceiling(x1));
+        int endY = Math.Min(image.Height, (int)Math.Ceiling(y1));
+        for (int y = (int)y0; y < endY; y++)
         {
             double wy = Math.Min(y1, y + 1) - Math.Max(y0, y);
             if (wy <= 0) continue;
-            for (int x = (int)x0; x < Math.Min(image.Width, (int)Math.Ceiling(x1)); x++)
+            var row = pixels.AsSpan(y * width, width);
+            for (int x = firstX; x < endX; x++)
             {
                 double wx = Math.Min(x1, x + 1) - Math.Max(x0, x);
                 if (wx <= 0) continue;
-                sum += image[x, y] * wx * wy;
+                sum += row[x] * wx * wy;
                 area += wx * wy;
             }
         }

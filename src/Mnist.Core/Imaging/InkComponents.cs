@@ -27,57 +27,44 @@ public static class InkComponents
 
     /// <summary>
     /// Patches numbered in the order of their first pixel row by row, as a scan that starts a patch at each unlabelled
-    /// pixel above the threshold numbers them; each is filled from a stack of (x, y) pairs, so no pixel's position is
-    /// divided out of its index.
+    /// pixel above the threshold numbers them: found as runs joined into patches (<see cref="InkRuns"/>), each run's
+    /// pixels labelled, weighed and counted at once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static List<InkComponent> Find(ReadOnlySpan<byte> ink, int width, byte threshold, Span<int> labels)
     {
         var components = new List<InkComponent>();
         if (threshold == 255) return components;
-        int height = ink.Length / width;
-        var stack = new PointStack();
+        using var runs = InkRuns.Find(ink, width, threshold);
+        var labelOf = ArrayPool<int>.Shared.Rent(runs.Count);
         try
         {
-            byte above = (byte)(threshold + 1);
-            int start = 0;
-            while (true)
+            var patches = new List<(long Mass, int Area, int Left, int Top, int Right, int Bottom)>();
+            for (int run = 0; run < runs.Count; run++)
             {
-                int next = ink[start..].IndexOfAnyInRange(above, (byte)255);
-                if (next < 0) break;
-                start += next;
-                if (labels[start] != 0) { start++; if (start == ink.Length) break; continue; }
-                int label = components.Count + 1;
-                long mass = 0; int area = 0;
-                int left = width, top = height, right = -1, bottom = -1;
-                labels[start] = label;
-                stack.Push(start % width, start / width);
-                while (!stack.IsEmpty)
+                int root = runs.Root(run);
+                int label = root == run ? patches.Count + 1 : labelOf[root];
+                labelOf[run] = label;
+                int y = runs.Row(run), start = runs.Start(run), end = runs.End(run);
+                labels.Slice(y * width + start, end - start).Fill(label);
+                long mass = 0;
+                foreach (byte level in ink.Slice(y * width + start, end - start)) mass += level;
+                if (label > patches.Count) patches.Add((mass, end - start, start, y, end - 1, y));
+                else
                 {
-                    var (x, y) = stack.Pop();
-                    int i = y * width + x;
-                    mass += ink[i]; area++;
-                    left = Math.Min(left, x); right = Math.Max(right, x); top = Math.Min(top, y); bottom = Math.Max(bottom, y);
-                    int x0 = Math.Max(0, x - 1), x1 = Math.Min(width - 1, x + 1);
-                    for (int ny = Math.Max(0, y - 1); ny <= Math.Min(height - 1, y + 1); ny++)
-                    {
-                        int row = ny * width;
-                        for (int nx = x0; nx <= x1; nx++)
-                        {
-                            int n = row + nx;
-                            if (labels[n] != 0 || ink[n] <= threshold) continue;
-                            labels[n] = label;
-                            stack.Push(nx, ny);
-                        }
-                    }
+                    var p = patches[label - 1];
+                    patches[label - 1] = (p.Mass + mass, p.Area + end - start, Math.Min(p.Left, start), p.Top, Math.Max(p.Right, end - 1), y);
                 }
-                components.Add(new InkComponent(label, mass, area, new PixelRect(left, top, right - left + 1, bottom - top + 1)));
-                if (++start == ink.Length) break;
+            }
+            for (int i = 0; i < patches.Count; i++)
+            {
+                var p = patches[i];
+                components.Add(new InkComponent(i + 1, p.Mass, p.Area, new PixelRect(p.Left, p.Top, p.Right - p.Left + 1, p.Bottom - p.Top + 1)));
             }
         }
         finally
         {
-            stack.Dispose();
+            ArrayPool<int>.Shared.Return(labelOf);
         }
         return components;
     }
@@ -138,6 +125,46 @@ public static class InkComponents
             ArrayPool<byte>.Shared.Return(grown);
         }
         return Array.ConvertAll(rim, m => m != 0);
+    }
+
+    /// <summary>
+    /// <see cref="Grow(ReadOnlySpan{byte}, int, ReadOnlySpan{int}, ReadOnlySpan{InkComponent}, byte, Span{byte}, Span{byte})"/>
+    /// for patches found above <paramref name="patchLevel"/>, at least <paramref name="low"/> (the chain's high and low
+    /// levels): every seed is then above <paramref name="low"/> itself, so the grown digit is exactly the patches of
+    /// pixels above <paramref name="low"/> (<see cref="InkRuns"/>) that hold a chosen patch, each found from one of its
+    /// pixels. Otherwise the fill from the seeds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static PixelRect? Grow(ReadOnlySpan<byte> ink, int width, ReadOnlySpan<int> labels, ReadOnlySpan<InkComponent> chosen,
+        byte patchLevel, byte low, Span<byte> grown, Span<byte> rim)
+    {
+        if (patchLevel < low || low == 255) return Grow(ink, width, labels, chosen, low, grown, rim);
+        int height = ink.Length / width;
+        using var runs = InkRuns.Find(ink, width, low);
+        var roots = new HashSet<int>();
+        foreach (var patch in chosen)
+        {
+            // The patch's first pixel: in its top row, which holds at least one of its pixels.
+            int top = patch.Bounds.Top;
+            int x = labels.Slice(top * width + patch.Bounds.Left, patch.Bounds.Width).IndexOf(patch.Label);
+            if (x < 0) continue;
+            int run = runs.At(patch.Bounds.Left + x, top);
+            if (run >= 0) roots.Add(runs.Root(run));
+        }
+        int left = width, upper = height, right = -1, bottom = -1;
+        if (roots.Count > 0)
+            for (int run = 0; run < runs.Count; run++)
+            {
+                if (!roots.Contains(runs.Root(run))) continue;
+                int y = runs.Row(run), start = runs.Start(run), end = runs.End(run);
+                grown.Slice(y * width + start, end - start).Fill(1);
+                left = Math.Min(left, start); right = Math.Max(right, end - 1); upper = Math.Min(upper, y); bottom = Math.Max(bottom, y);
+            }
+        if (right < 0) return null;
+        var box = new PixelRect(Math.Max(0, left - 1), Math.Max(0, upper - 1), 0, 0);
+        box = box with { Width = Math.Min(width - 1, right + 1) - box.Left + 1, Height = Math.Min(height - 1, bottom + 1) - box.Top + 1 };
+        Dilate(grown, width, height, box, rim);
+        return box;
     }
 
     /// <summary>

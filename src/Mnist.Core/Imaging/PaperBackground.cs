@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -152,8 +153,8 @@ public static class PaperBackground
 
     /// <summary>
     /// Each cell's median level, centre and whether it touches the picture's edge, row by row; returns how many cells.
-    /// A band of cells at a time: every cell's counts of levels in one pass over the band's rows, the lowest and highest
-    /// level of each column in vectors, so each cell's median is looked for only between its lowest and highest level.
+    /// A band of cells at a time: each cell's pixels gathered into a run of their own (padded with 255 to whole vectors),
+    /// then each cell's median found bit by bit, counting in vectors how many of its pixels lie below each candidate.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CellMedians(GrayImage image, Span<double> levels, Span<bool> onEdge, Span<double> xs, Span<double> ys)
@@ -161,38 +162,30 @@ public static class PaperBackground
         int width = image.Width, height = image.Height;
         int size = Math.Max(2, (int)Math.Ceiling(Math.Max(width, height) / (double)CellsPerSide));
         int across = (width + size - 1) / size;
-        var countsBuffer = ArrayPool<int>.Shared.Rent(256 * across);
-        var extremes = ArrayPool<byte>.Shared.Rent(2 * width);
+        int run = (size * size + Vector128<byte>.Count - 1) / Vector128<byte>.Count * Vector128<byte>.Count;
+        var gathered = ArrayPool<byte>.Shared.Rent(across * run);
         try
         {
-            var counts = countsBuffer.AsSpan(0, 256 * across);
-            counts.Clear();
-            Span<byte> lowest = extremes.AsSpan(0, width), highest = extremes.AsSpan(width, width);
             int cell = 0;
             for (int top = 0; top < height; top += size)
             {
                 int bottom = Math.Min(height, top + size);
-                ReadOnlySpan<byte> first = image.Pixels.AsSpan(top * width, width);
-                first.CopyTo(lowest);
-                first.CopyTo(highest);
                 for (int y = top; y < bottom; y++)
                 {
                     var row = image.Pixels.AsSpan(y * width, width);
-                    if (y > top) MinMax(row, lowest, highest);
                     for (int c = 0, left = 0; left < width; c++, left += size)
                     {
-                        var tally = counts.Slice(c * 256, 256);
-                        foreach (var level in row[left..Math.Min(width, left + size)]) tally[level]++;
+                        int right = Math.Min(width, left + size);
+                        row[left..right].CopyTo(gathered.AsSpan(c * run + (y - top) * (right - left)));
                     }
                 }
                 for (int c = 0, left = 0; left < width; c++, left += size)
                 {
                     int right = Math.Min(width, left + size);
-                    int low = 255, high = 0;
-                    for (int x = left; x < right; x++) { low = Math.Min(low, lowest[x]); high = Math.Max(high, highest[x]); }
-                    var range = counts.Slice(c * 256 + low, high - low + 1);
-                    levels[cell] = (byte)(low + Histogram.Median(range, (bottom - top) * (right - left)));
-                    range.Clear();
+                    int count = (bottom - top) * (right - left);
+                    var pixels = gathered.AsSpan(c * run, (count + Vector128<byte>.Count - 1) / Vector128<byte>.Count * Vector128<byte>.Count);
+                    pixels[count..].Fill(255);
+                    levels[cell] = MedianOf(pixels, count);
                     (xs[cell], ys[cell]) = Normalised((left + right) / 2.0, (top + bottom) / 2.0, width, height);
                     onEdge[cell] = left == 0 || top == 0 || right == width || bottom == height;
                     cell++;
@@ -202,26 +195,30 @@ public static class PaperBackground
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(countsBuffer);
-            ArrayPool<byte>.Shared.Return(extremes);
+            ArrayPool<byte>.Shared.Return(gathered);
         }
     }
 
-    /// <summary>Each column's lowest and highest level so far, with <paramref name="row"/> taken in.</summary>
-    private static void MinMax(ReadOnlySpan<byte> row, Span<byte> lowest, Span<byte> highest)
+    /// <summary>
+    /// The level at index <c>count / 2</c> of the first <paramref name="count"/> levels sorted (as
+    /// <see cref="Histogram.Median"/> of their counts): the largest level with at most <c>count / 2</c> of them below it,
+    /// built from the highest bit down. The padding (255) is never below a level.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static byte MedianOf(ReadOnlySpan<byte> padded, int count)
     {
-        int x = 0;
-        for (; x <= row.Length - Vector128<byte>.Count; x += Vector128<byte>.Count)
+        ref byte first = ref MemoryMarshal.GetReference(padded);
+        int half = count / 2, median = 0;
+        for (int bit = 128; bit > 0; bit >>= 1)
         {
-            var levels = Vector128.Create<byte>(row[x..]);
-            Vector128.Min(Vector128.Create<byte>(lowest[x..]), levels).CopyTo(lowest[x..]);
-            Vector128.Max(Vector128.Create<byte>(highest[x..]), levels).CopyTo(highest[x..]);
+            int candidate = median | bit;
+            var limit = Vector128.Create((byte)candidate);
+            int below = 0;
+            for (int i = 0; i < padded.Length; i += Vector128<byte>.Count)
+                below += BitOperations.PopCount(Vector128.LessThan(Vector128.LoadUnsafe(ref first, (nuint)i), limit).ExtractMostSignificantBits());
+            if (below <= half) median = candidate;
         }
-        for (; x < row.Length; x++)
-        {
-            lowest[x] = Math.Min(lowest[x], row[x]);
-            highest[x] = Math.Max(highest[x], row[x]);
-        }
+        return (byte)median;
     }
 
     private static (double X, double Y) Normalised(double x, double y, int width, int height) =>

@@ -50,7 +50,7 @@ internal static class PlainPng
         }
     }
 
-    private readonly record struct Header(int Width, int Height, bool Colour);
+    internal readonly record struct Header(int Width, int Height, bool Colour);
 
     /// <summary>
     /// Walks the chunks: IHDR first; then only ancillary chunks SkiaSharp ignores when decoding to bytes without a colour
@@ -58,7 +58,7 @@ internal static class PlainPng
     /// one run of non-empty IDAT chunks; IEND last, at the end of the file. Every CRC is checked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Parse(byte[] bytes, out Header header, out int dataStart, out int dataEnd, out int dataChunks)
+    internal static bool Parse(byte[] bytes, out Header header, out int dataStart, out int dataEnd, out int dataChunks)
     {
         header = default;
         dataStart = dataEnd = dataChunks = 0;
@@ -116,7 +116,7 @@ internal static class PlainPng
         || (type.SequenceEqual("bKGD"u8) && length == (colour ? 6 : 2));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int GatherData(byte[] bytes, int position, int chunks, byte[] into)
+    internal static int GatherData(byte[] bytes, int position, int chunks, byte[] into)
     {
         int length = 0;
         for (int chunk = 0; chunk < chunks; chunk++)
@@ -131,7 +131,7 @@ internal static class PlainPng
 
     /// <summary>Exactly <paramref name="raw"/>'s length out of the zlib stream, which must end there with its checksum right.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe bool Inflate(ReadOnlySpan<byte> compressed, Span<byte> raw)
+    internal static unsafe bool Inflate(ReadOnlySpan<byte> compressed, Span<byte> raw)
     {
         fixed (byte* start = compressed)
         {
@@ -152,7 +152,7 @@ internal static class PlainPng
 
     /// <summary>Undoes each row's filter in place (the filter byte stays); false for a filter type PNG does not have.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Unfilter(Span<byte> raw, int stride, int bytesPerPixel, int height)
+    internal static bool Unfilter(Span<byte> raw, int stride, int bytesPerPixel, int height)
     {
         Span<byte> previous = default;
         for (int y = 0; y < height; y++)
@@ -171,7 +171,9 @@ internal static class PlainPng
                     break;
                 case 3:
                     if (y == 0)
-                        for (int x = bytesPerPixel; x < line.Length; x++) line[x] += (byte)(line[x - bytesPerPixel] >> 1);
+                        AddHalfLeft(line, bytesPerPixel);
+                    else if (bytesPerPixel == 1)
+                        AddAverageGray(line, previous);
                     else
                     {
                         for (int x = 0; x < bytesPerPixel; x++) line[x] += (byte)(previous[x] >> 1);
@@ -181,6 +183,8 @@ internal static class PlainPng
                 case 4:
                     if (y == 0)
                         AddLeft(line, bytesPerPixel);   // Paeth with no row above is Sub
+                    else if (bytesPerPixel == 1)
+                        AddPaethGray(line, previous);
                     else
                     {
                         for (int x = 0; x < bytesPerPixel; x++) line[x] += previous[x];
@@ -204,10 +208,70 @@ internal static class PlainPng
         for (; x < line.Length; x++) line[x] += previous[x];
     }
 
+    /// <summary>Sub: each byte plus the one a pixel to its left; for gray the running byte stays in a register (a load
+    /// after the store to the same byte would wait on it, several cycles a pixel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddLeft(Span<byte> line, int bytesPerPixel)
     {
         ref byte x0 = ref MemoryMarshal.GetReference(line);
+        if (bytesPerPixel == 1)
+        {
+            byte left = x0;
+            for (int x = 1; x < line.Length; x++) Unsafe.Add(ref x0, x) = left = (byte)(Unsafe.Add(ref x0, x) + left);
+            return;
+        }
         for (int x = bytesPerPixel; x < line.Length; x++) Unsafe.Add(ref x0, x) += Unsafe.Add(ref x0, x - bytesPerPixel);
+    }
+
+    /// <summary>Average in the first row: each byte plus half the one a pixel to its left.</summary>
+    private static void AddHalfLeft(Span<byte> line, int bytesPerPixel)
+    {
+        for (int x = bytesPerPixel; x < line.Length; x++) line[x] += (byte)(line[x - bytesPerPixel] >> 1);
+    }
+
+    /// <summary>Average for gray below the first row: each byte plus the mean of its left and upper neighbours, the left one kept in a register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddAverageGray(Span<byte> line, ReadOnlySpan<byte> previous)
+    {
+        ref byte x0 = ref MemoryMarshal.GetReference(line);
+        ref byte up0 = ref MemoryMarshal.GetReference(previous);
+        int left = x0 = (byte)(x0 + (up0 >> 1));
+        for (int x = 1; x < line.Length; x++)
+            Unsafe.Add(ref x0, x) = (byte)(left = (byte)(Unsafe.Add(ref x0, x) + ((left + Unsafe.Add(ref up0, x)) >> 1)));
+    }
+
+    /// <summary>
+    /// Paeth for gray below the first row, without branches: noisy rows choose among the three neighbours at random, and
+    /// each mispredicted branch costs more than the whole choice made with masks. The same choice as <see cref="Paeth"/>:
+    /// left when its distance is no more than the other two, else up when no more than upper-left's, else upper-left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddPaethGray(Span<byte> line, ReadOnlySpan<byte> previous)
+    {
+        ref byte x0 = ref MemoryMarshal.GetReference(line);
+        ref byte up0 = ref MemoryMarshal.GetReference(previous);
+        int left = x0 = (byte)(x0 + up0);   // no left neighbour: the prediction is the upper one
+        int upLeft = up0;
+        for (int x = 1; x < line.Length; x++)
+        {
+            int up = Unsafe.Add(ref up0, x);
+            int toLeft = Abs(up - upLeft), toUp = Abs(left - upLeft), toUpLeft = Abs(left + up - 2 * upLeft);
+            // Up or upper-left, whichever is no farther (up on a tie); then left unless it is farther than that one.
+            int upLeftNearer = (toUpLeft - toUp) >> 31;   // all ones when upper-left is nearer than up
+            int upper = up ^ ((up ^ upLeft) & upLeftNearer);
+            int upperDistance = toUp ^ ((toUp ^ toUpLeft) & upLeftNearer);
+            int upperNearer = (upperDistance - toLeft) >> 31;   // all ones when that one is nearer than left
+            int predicted = left ^ ((left ^ upper) & upperNearer);
+            Unsafe.Add(ref x0, x) = (byte)(left = (byte)(Unsafe.Add(ref x0, x) + predicted));
+            upLeft = up;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Abs(int value)
+    {
+        int sign = value >> 31;
+        return (value ^ sign) - sign;
     }
 
     private static void AddPaeth(Span<byte> line, ReadOnlySpan<byte> previous, int bytesPerPixel)

@@ -28,15 +28,21 @@ public static class StrokeWidth
     public static double Estimate(GrayImage image, byte threshold = 128)
     {
         int area = 0, edge = 0;
-        for (int y = 0; y < image.Height; y++)
-            for (int x = 0; x < image.Width; x++)
+        var pixels = image.Pixels;
+        int width = image.Width, height = image.Height;
+        for (int y = 0; y < height; y++)
+        {
+            int row = y * width;
+            for (int x = 0; x < width; x++)
             {
-                if (image[x, y] < threshold) continue;
+                int i = row + x;
+                if (pixels[i] < threshold) continue;
                 area++;
-                bool inner = x > 0 && y > 0 && x < image.Width - 1 && y < image.Height - 1
-                    && image[x - 1, y] >= threshold && image[x + 1, y] >= threshold && image[x, y - 1] >= threshold && image[x, y + 1] >= threshold;
+                bool inner = x > 0 && y > 0 && x < width - 1 && y < height - 1
+                    && pixels[i - 1] >= threshold && pixels[i + 1] >= threshold && pixels[i - width] >= threshold && pixels[i + width] >= threshold;
                 if (!inner) edge++;
             }
+        }
         return edge == 0 ? 0 : 2.0 * area / edge;
     }
 
