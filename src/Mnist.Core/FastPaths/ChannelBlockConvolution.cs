@@ -10,7 +10,7 @@ namespace Mnist.Core.FastPaths;
 /// pooling and ReLU, for FastCnn's second layer (24 channels of 12x12, 32 filters of 3x3). Each output is summed in the
 /// order libtorch's oneDNN sums it on this path (the bias, then channel blocks of eight: within a block every tap in
 /// row-major order, and each of the block's channels at that tap, one fused multiply-add each), so the values are the
-/// same bits, while the work is laid out for the shape: eight filters per vector (the weights turned
+/// same bits, while the work is laid out for the shape: sixteen filters in two vectors (the weights turned
 /// [channel][row][column][filter] once per call), five output pixels sharing each weight load. Each image's full-size
 /// maps go to a scratch buffer that <see cref="MaxPool2x2Kernel"/> pools (the same kernel as before). Images are split
 /// into one block per thread; no sums cross images, so every thread count gives the same bits.
@@ -20,7 +20,7 @@ internal static class ChannelBlockConvolution
     /// <summary>The channels summed together at each tap: libtorch's block on this path.</summary>
     public const int ChannelBlock = 8;
     private const int PixelGroup = 5;
-    private const int FilterVectors = 4;
+    private const int FilterVectors = 2; // 5 pixels x 2 vectors of filters: 10 sums, 2 weights and an input fill 13 of the 16 vector registers
 
     /// <summary>Whether this CPU runs the kernel and the shape is one it sums in libtorch's order.</summary>
     public static bool Covers(long channels, long filters) =>
@@ -76,7 +76,7 @@ internal static class ChannelBlockConvolution
     private static void Convolve(ReadOnlySpan<float> image, ReadOnlySpan<float> tapWeights, ReadOnlySpan<float> bias, Span<float> pixels,
         int channels, int rows, int columns, int filters, int kernel)
     {
-        int outRows = rows - kernel + 1, outColumns = columns - kernel + 1, plane = rows * columns;
+        int outRows = rows - kernel + 1, outColumns = columns - kernel + 1, plane = rows * columns, channelWeights = kernel * kernel * filters;
         ref float imageRef = ref MemoryMarshal.GetReference(image);
         ref float weightRef = ref MemoryMarshal.GetReference(tapWeights);
         ref float biasRef = ref MemoryMarshal.GetReference(bias);
@@ -84,44 +84,41 @@ internal static class ChannelBlockConvolution
         int filter = 0;
         for (; filter + FilterVectors * 8 <= filters; filter += FilterVectors * 8)
         {
-            var (b0, b1, b2, b3) = (Vector256.LoadUnsafe(ref biasRef, (nuint)filter), Vector256.LoadUnsafe(ref biasRef, (nuint)(filter + 8)),
-                Vector256.LoadUnsafe(ref biasRef, (nuint)(filter + 16)), Vector256.LoadUnsafe(ref biasRef, (nuint)(filter + 24)));
+            var (b0, b1) = (Vector256.LoadUnsafe(ref biasRef, (nuint)filter), Vector256.LoadUnsafe(ref biasRef, (nuint)(filter + 8)));
             for (int y = 0; y < outRows; y++)
             {
                 int x = 0;
                 for (; x + PixelGroup <= outColumns; x += PixelGroup)
                 {
-                    Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
-                    Vector256<float> a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3;
-                    Vector256<float> a40 = b0, a41 = b1, a42 = b2, a43 = b3;
+                    Vector256<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1, a40 = b0, a41 = b1;
                     for (int block = 0; block < channels; block += ChannelBlock)
                         for (int i = 0; i < kernel; i++)
                             for (int j = 0; j < kernel; j++)
-                                for (int ch = block; ch < block + ChannelBlock; ch++)
+                            {
+                                ref float w = ref Unsafe.Add(ref weightRef, ((block * kernel + i) * kernel + j) * filters + filter);
+                                ref float at = ref Unsafe.Add(ref imageRef, block * plane + (y + i) * columns + x + j);
+                                for (int c = 0; c < ChannelBlock; c++, w = ref Unsafe.Add(ref w, channelWeights), at = ref Unsafe.Add(ref at, plane))
                                 {
-                                    ref float w = ref Unsafe.Add(ref weightRef, ((ch * kernel + i) * kernel + j) * filters + filter);
                                     var w0 = Vector256.LoadUnsafe(ref w);
                                     var w1 = Vector256.LoadUnsafe(ref w, 8);
-                                    var w2 = Vector256.LoadUnsafe(ref w, 16);
-                                    var w3 = Vector256.LoadUnsafe(ref w, 24);
-                                    ref float at = ref Unsafe.Add(ref imageRef, ch * plane + (y + i) * columns + x + j);
                                     var v = Vector256.Create(at);
-                                    a00 = Fma.MultiplyAdd(v, w0, a00); a01 = Fma.MultiplyAdd(v, w1, a01); a02 = Fma.MultiplyAdd(v, w2, a02); a03 = Fma.MultiplyAdd(v, w3, a03);
+                                    a00 = Fma.MultiplyAdd(v, w0, a00); a01 = Fma.MultiplyAdd(v, w1, a01);
                                     v = Vector256.Create(Unsafe.Add(ref at, 1));
-                                    a10 = Fma.MultiplyAdd(v, w0, a10); a11 = Fma.MultiplyAdd(v, w1, a11); a12 = Fma.MultiplyAdd(v, w2, a12); a13 = Fma.MultiplyAdd(v, w3, a13);
+                                    a10 = Fma.MultiplyAdd(v, w0, a10); a11 = Fma.MultiplyAdd(v, w1, a11);
                                     v = Vector256.Create(Unsafe.Add(ref at, 2));
-                                    a20 = Fma.MultiplyAdd(v, w0, a20); a21 = Fma.MultiplyAdd(v, w1, a21); a22 = Fma.MultiplyAdd(v, w2, a22); a23 = Fma.MultiplyAdd(v, w3, a23);
+                                    a20 = Fma.MultiplyAdd(v, w0, a20); a21 = Fma.MultiplyAdd(v, w1, a21);
                                     v = Vector256.Create(Unsafe.Add(ref at, 3));
-                                    a30 = Fma.MultiplyAdd(v, w0, a30); a31 = Fma.MultiplyAdd(v, w1, a31); a32 = Fma.MultiplyAdd(v, w2, a32); a33 = Fma.MultiplyAdd(v, w3, a33);
+                                    a30 = Fma.MultiplyAdd(v, w0, a30); a31 = Fma.MultiplyAdd(v, w1, a31);
                                     v = Vector256.Create(Unsafe.Add(ref at, 4));
-                                    a40 = Fma.MultiplyAdd(v, w0, a40); a41 = Fma.MultiplyAdd(v, w1, a41); a42 = Fma.MultiplyAdd(v, w2, a42); a43 = Fma.MultiplyAdd(v, w3, a43);
+                                    a40 = Fma.MultiplyAdd(v, w0, a40); a41 = Fma.MultiplyAdd(v, w1, a41);
                                 }
+                            }
                     ref float out0 = ref Unsafe.Add(ref pixelsRef, (y * outColumns + x) * filters + filter);
-                    Store4(ref out0, a00, a01, a02, a03);
-                    Store4(ref Unsafe.Add(ref out0, filters), a10, a11, a12, a13);
-                    Store4(ref Unsafe.Add(ref out0, 2 * filters), a20, a21, a22, a23);
-                    Store4(ref Unsafe.Add(ref out0, 3 * filters), a30, a31, a32, a33);
-                    Store4(ref Unsafe.Add(ref out0, 4 * filters), a40, a41, a42, a43);
+                    Store2(ref out0, a00, a01);
+                    Store2(ref Unsafe.Add(ref out0, filters), a10, a11);
+                    Store2(ref Unsafe.Add(ref out0, 2 * filters), a20, a21);
+                    Store2(ref Unsafe.Add(ref out0, 3 * filters), a30, a31);
+                    Store2(ref Unsafe.Add(ref out0, 4 * filters), a40, a41);
                 }
                 for (; x < outColumns; x++)
                     for (int f = filter; f < filter + FilterVectors * 8; f += 8)
@@ -135,12 +132,10 @@ internal static class ChannelBlockConvolution
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store4(ref float at, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+    private static void Store2(ref float at, Vector256<float> a, Vector256<float> b)
     {
         a.StoreUnsafe(ref at);
         b.StoreUnsafe(ref at, 8);
-        c.StoreUnsafe(ref at, 16);
-        d.StoreUnsafe(ref at, 24);
     }
 
     // Eight filters of one output pixel, in the same order.

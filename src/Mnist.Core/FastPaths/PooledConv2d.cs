@@ -9,7 +9,9 @@ namespace Mnist.Core.FastPaths;
 
 /// <summary>
 /// A convolution (stride 1, no padding) together with the 2x2 max pooling and ReLU after it, as one autograd node:
-/// libtorch convolves, <see cref="MaxPool2x2Kernel"/> pools, and the backward pass computes the gradients straight
+/// a kernel of this folder convolves where it sums each output in libtorch's order, so gives its bits
+/// (<see cref="SingleChannelConvolution"/> over the image, <see cref="ChannelBlockConvolution"/> over channels in
+/// eights), libtorch's conv2d otherwise; <see cref="MaxPool2x2Kernel"/> pools; and the backward pass computes the gradients straight
 /// from the pooled gradient and the winners instead of building the convolution's full-size output gradient and
 /// handing it to libtorch's convolution backward: the weight and bias gradients only when the input needs none (the
 /// first convolution over the image, <see cref="PooledConvolutionGradient"/>: ~2 ms of a FastCnn batch of 256 against

@@ -10,13 +10,13 @@ namespace Mnist.Core.FastPaths;
 /// layer (28x28 images, 24 filters of 5x5): libtorch's oneDNN treats it as a general convolution with a 25-long
 /// reduction and spends ~11 ms of one core on a batch of 256; this computes each output in the same order libtorch
 /// does (the bias, then one fused multiply-add per tap, rows then columns), so the values are the same bits, with
-/// eight output columns per vector and four filters sharing each input load. Each image's full-size maps go to a
+/// eight output columns per vector and three filters sharing each input load. Each image's full-size maps go to a
 /// scratch buffer that <see cref="MaxPool2x2Kernel"/> pools (the same kernel as before: the same outputs and
 /// winners). Images are split into one block per thread; no sums cross images, so every thread count gives the same bits.
 /// </summary>
 internal static class SingleChannelConvolution
 {
-    private const int FilterGroup = 4;
+    private const int FilterGroup = 3; // 3 filters x 3 column vectors: 9 sums, 3 inputs and a weight fill 13 of the 16 vector registers
     private const int ColumnVectors = 3;
 
     /// <summary>Whether this CPU runs the kernel (256-bit vectors with fused multiply-add).</summary>
@@ -76,15 +76,14 @@ internal static class SingleChannelConvolution
             ref float w0 = ref Unsafe.Add(ref weightRef, filter * taps);
             ref float w1 = ref Unsafe.Add(ref w0, taps);
             ref float w2 = ref Unsafe.Add(ref w1, taps);
-            ref float w3 = ref Unsafe.Add(ref w2, taps);
-            var (b0, b1, b2, b3) = (Vector256.Create(bias[filter]), Vector256.Create(bias[filter + 1]), Vector256.Create(bias[filter + 2]), Vector256.Create(bias[filter + 3]));
+            var (b0, b1, b2) = (Vector256.Create(bias[filter]), Vector256.Create(bias[filter + 1]), Vector256.Create(bias[filter + 2]));
             for (int y = 0; y < outRows; y++)
             {
                 int x = 0;
                 for (; x + ColumnVectors * 8 <= outColumns; x += ColumnVectors * 8)
                 {
                     Vector256<float> a00 = b0, a01 = b0, a02 = b0, a10 = b1, a11 = b1, a12 = b1;
-                    Vector256<float> a20 = b2, a21 = b2, a22 = b2, a30 = b3, a31 = b3, a32 = b3;
+                    Vector256<float> a20 = b2, a21 = b2, a22 = b2;
                     for (int i = 0; i < kernel; i++)
                     {
                         ref float row = ref Unsafe.Add(ref imageRef, (y + i) * columns + x);
@@ -100,15 +99,12 @@ internal static class SingleChannelConvolution
                             a10 = Fma.MultiplyAdd(v0, s, a10); a11 = Fma.MultiplyAdd(v1, s, a11); a12 = Fma.MultiplyAdd(v2, s, a12);
                             s = Vector256.Create(Unsafe.Add(ref w2, t));
                             a20 = Fma.MultiplyAdd(v0, s, a20); a21 = Fma.MultiplyAdd(v1, s, a21); a22 = Fma.MultiplyAdd(v2, s, a22);
-                            s = Vector256.Create(Unsafe.Add(ref w3, t));
-                            a30 = Fma.MultiplyAdd(v0, s, a30); a31 = Fma.MultiplyAdd(v1, s, a31); a32 = Fma.MultiplyAdd(v2, s, a32);
                         }
                     }
                     ref float out0 = ref Unsafe.Add(ref mapsRef, filter * mapSize + y * outColumns + x);
                     Store3(ref out0, a00, a01, a02);
                     Store3(ref Unsafe.Add(ref out0, mapSize), a10, a11, a12);
                     Store3(ref Unsafe.Add(ref out0, 2 * mapSize), a20, a21, a22);
-                    Store3(ref Unsafe.Add(ref out0, 3 * mapSize), a30, a31, a32);
                 }
                 for (int f = filter; f < filter + FilterGroup; f++) ConvolveRowRest(ref imageRef, ref weightRef, bias[f], ref mapsRef, f, y, x, columns, outColumns, kernel, mapSize);
             }
