@@ -66,3 +66,39 @@ public class DirectConvolutionTests
             new float[8], new byte[7], 1, 8, 4, 4, 8, 3, 1));
     }
 }
+
+public class PooledConvolutionGradientPairTests
+{
+    [Theory]
+    [InlineData(256, 24, 1)]  // FastCnn's first convolution
+    [InlineData(256, 24, 2)]
+    [InlineData(9, 5, 2)]     // an odd filter left alone
+    public void Two_filters_at_a_time_give_the_same_bits_as_one_at_a_time(int images, int filters, int threads)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(13);
+        var input = torch.randn(new long[] { images, 1, 28, 28 }, generator: generator);
+        var weight = torch.randn(new long[] { filters, 1, 5, 5 }, generator: generator).mul_(0.3);
+        var bias = torch.randn(new long[] { filters }, generator: generator).mul_(0.1);
+        var (pooled, winners) = PooledConv2dFunction.ConvolveAndPool(input, weight, bias);
+        var gradient = torch.randn(pooled.shape, generator: generator);
+        (float[] Weight, float[] Bias) Run(bool pair)
+        {
+            var (w, b) = (new float[filters * 25], new float[filters]);
+            PooledConvolutionGradient.PairFilters = pair;
+            try
+            {
+                PooledConvolutionGradient.Compute(input.Floats(), gradient.Floats(), winners.bytes, w, b, images, 1, 28, 28, filters, 5, threads);
+            }
+            finally
+            {
+                PooledConvolutionGradient.PairFilters = true;
+            }
+            return (w, b);
+        }
+        var (single, paired) = (Run(false), Run(true));
+        Assert.Contains(single.Weight, v => v != 0);
+        Assert.Equal(single.Weight.Select(BitConverter.SingleToInt32Bits), paired.Weight.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(single.Bias.Select(BitConverter.SingleToInt32Bits), paired.Bias.Select(BitConverter.SingleToInt32Bits));
+    }
+}
