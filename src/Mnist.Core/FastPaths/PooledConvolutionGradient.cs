@@ -78,7 +78,11 @@ internal static class PooledConvolutionGradient
                 var plane = input.Slice((image * channels + channel) * rows * columns);
                 int filter = 0;
                 // FastCnn's 5x5 filters two at a time: two independent chains of sums keep the core busy (the same sums per filter).
-                if (kernel == 5 && PairFilters && Vector256.IsHardwareAccelerated)
+                // Every window's eight-wide row reads stay inside the input (all but the input's last image): no calls in the loop, so
+                // its sums stay in registers (a call there makes the JIT keep them in memory).
+                int lastOrigin = (outRows - 1 - outRows % 2) * columns + outColumns - 1 - outColumns % 2;
+                bool inside = lastOrigin <= plane.Length - (kernel - 1) * columns - Vector256<float>.Count;
+                if (kernel == 5 && PairFilters && inside && Vector256.IsHardwareAccelerated)
                     for (; filter + 1 < filters; filter += 2)
                     {
                         int at = (image * filters + filter) * pooledSize;
@@ -150,7 +154,8 @@ internal static class PooledConvolutionGradient
         return biasSum;
     }
 
-    // AddPlane for two filters (their gradients and winners one after the other, pooledSize apart) of 5x5 taps.
+    // AddPlane for two filters (their gradients and winners one after the other, pooledSize apart) of 5x5 taps, where every
+    // window's eight-wide rows lie inside the plane (the caller checks).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (float, float) AddPlanePair5(ReadOnlySpan<float> plane, int columns, ReadOnlySpan<float> gradients, ReadOnlySpan<byte> winners,
         int pooledSize, int pooledRows, int pooledColumns, Span<float> taps0, Span<float> taps1)
@@ -163,7 +168,6 @@ internal static class PooledConvolutionGradient
         Vector256<float> t00 = default, t01 = default, t02 = default, t03 = default, t04 = default;
         Vector256<float> t10 = default, t11 = default, t12 = default, t13 = default, t14 = default;
         float bias0 = 0, bias1 = 0;
-        int lastSafeOrigin = plane.Length - 4 * columns - Vector256<float>.Count;
         for (int py = 0, p = 0; py < pooledRows; py++)
         {
             for (int px = 0; px < pooledColumns; px++, p++)
@@ -172,32 +176,24 @@ internal static class PooledConvolutionGradient
                 float g = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(Unsafe.Add(ref grad0, p)) & ((winner - MaxPool2x2Kernel.NoWinner) >> 31));
                 int origin = (2 * py + ((winner >> 1) & 1)) * columns + 2 * px + (winner & 1);
                 bias0 += g;
-                if (origin > lastSafeOrigin) AddScalar(plane, origin, columns, 5, g, taps0);
-                else
-                {
-                    var scale = Vector256.Create(g);
-                    ref float at = ref Unsafe.Add(ref planeRef, origin);
-                    t00 += scale * Vector256.LoadUnsafe(ref at);
-                    t01 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
-                    t02 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
-                    t03 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
-                    t04 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
-                }
+                var scale = Vector256.Create(g);
+                ref float at = ref Unsafe.Add(ref planeRef, origin);
+                t00 += scale * Vector256.LoadUnsafe(ref at);
+                t01 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+                t02 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+                t03 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+                t04 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
                 winner = Unsafe.Add(ref win1, p);
                 g = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(Unsafe.Add(ref grad1, p)) & ((winner - MaxPool2x2Kernel.NoWinner) >> 31));
                 origin = (2 * py + ((winner >> 1) & 1)) * columns + 2 * px + (winner & 1);
                 bias1 += g;
-                if (origin > lastSafeOrigin) AddScalar(plane, origin, columns, 5, g, taps1);
-                else
-                {
-                    var scale = Vector256.Create(g);
-                    ref float at = ref Unsafe.Add(ref planeRef, origin);
-                    t10 += scale * Vector256.LoadUnsafe(ref at);
-                    t11 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
-                    t12 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
-                    t13 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
-                    t14 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
-                }
+                scale = Vector256.Create(g);
+                at = ref Unsafe.Add(ref planeRef, origin);
+                t10 += scale * Vector256.LoadUnsafe(ref at);
+                t11 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+                t12 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+                t13 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+                t14 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
             }
         }
         AddRows5(taps0, t00, t01, t02, t03, t04);
