@@ -263,4 +263,13 @@ public class RuntimeTests
         else if (!NativeAllocator.UserChoseTheirOwn(Environment.GetEnvironmentVariable) && File.Exists("/lib/x86_64-linux-gnu/libc.so.6"))
             Assert.True(applied, "glibc accepted the settings");
     }
+
+    [Fact]
+    public void OpenMPs_idle_threads_are_asked_to_sleep_unless_the_user_chose_how_they_wait()
+    {
+        Assert.True(OpenMpWaitPolicy.UserChoseTheirOwn(name => name == "OMP_WAIT_POLICY" ? "ACTIVE" : null));
+        Assert.True(OpenMpWaitPolicy.UserChoseTheirOwn(name => name == "GOMP_SPINCOUNT" ? "100000" : null));
+        Assert.True(OpenMpWaitPolicy.UserChoseTheirOwn(name => name == "KMP_BLOCKTIME" ? "0" : null));
+        Assert.False(OpenMpWaitPolicy.UserChoseTheirOwn(name => name == "OMP_NUM_THREADS" ? "2" : null));
+    }
 }

@@ -30,6 +30,7 @@ public static class TorchRuntime
             var folder = RuntimeLocation.FolderFor(rid, RuntimeLocation.HomeFrom(baseFolder ?? Environment.CurrentDirectory));
             if (!RuntimeLocation.IsInstalled(folder)) throw NotInstalled(folder);
             if (RuntimePlatform.IsWindows(rid) && VisualCppRuntimeMissing(dll => NativeLibrary.TryLoad(dll, out _)) is { } missing) throw missing;
+            OpenMpWaitPolicy.ApplyBeforeLibtorchLoads();
             foreach (var name in LoadOrder(rid)) Load(folder, name, rid);
             _loadedFrom = folder;
         }
