@@ -17,12 +17,6 @@ import time
 # threads against 3.0-3.1 s with one (FastCnn's 24 s against 17 s). One BLAS thread inside PyTorch's threads is the
 # reference at its best here; a caller's own setting is kept.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-# PyTorch's OpenMP threads spin after every operator by default; on this shared machine a spinning thread waits at each
-# barrier for a peer that is not running: FastCnn's epoch took 72.7 s with the default against 19.5 s with idle threads
-# sleeping (load 3.5-4.6). The module sets the same policy for its libtorch (Runtime/OpenMpWaitPolicy.cs), so the
-# reference gets it too; a caller's own setting is kept.
-if not any(name in os.environ for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "KMP_BLOCKTIME")):
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
 started = time.perf_counter()
 import numpy as np  # noqa: E402
