@@ -37,5 +37,12 @@ public class TrainingWarmUpTests
         // Another batch size is another shape: warmed up again, once.
         Assert.NotNull(Train(64).WarmUp);
         Assert.Null(Train(64).WarmUp);
+
+        // Before an epoch of 100 batches or more, the process's first such warm-up also lets the JIT settle, bounded.
+        var settled = Train(5);
+        Assert.NotNull(settled.WarmUp);
+        Assert.NotNull(TrainingWarmUp.SettleSeconds);
+        Assert.InRange(TrainingWarmUp.SettleSeconds!.Value, 0.2, TrainingWarmUp.MaxSettleTime.TotalSeconds + 1);
+        Assert.Equal(settled.Weights, Train(5).Weights);
     }
 }
