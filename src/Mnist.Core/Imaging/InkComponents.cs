@@ -160,11 +160,7 @@ public static class InkComponents
                 grown.Slice(y * width + start, end - start).Fill(1);
                 left = Math.Min(left, start); right = Math.Max(right, end - 1); upper = Math.Min(upper, y); bottom = Math.Max(bottom, y);
             }
-        if (right < 0) return null;
-        var box = new PixelRect(Math.Max(0, left - 1), Math.Max(0, upper - 1), 0, 0);
-        box = box with { Width = Math.Min(width - 1, right + 1) - box.Left + 1, Height = Math.Min(height - 1, bottom + 1) - box.Top + 1 };
-        Dilate(grown, width, height, box, rim);
-        return box;
+        return WithRim(grown, width, height, left, upper, right, bottom, rim);
     }
 
     /// <summary>
@@ -212,6 +208,15 @@ public static class InkComponents
         {
             stack.Dispose();
         }
+        return WithRim(grown, width, height, left, top, right, bottom, rim);
+    }
+
+    /// <summary>
+    /// The box of the grown pixels (<paramref name="left"/> to <paramref name="bottom"/>, inclusive) widened by one pixel
+    /// for the rim, with the rim drawn into it; null when nothing grew (<paramref name="right"/> below zero).
+    /// </summary>
+    private static PixelRect? WithRim(ReadOnlySpan<byte> grown, int width, int height, int left, int top, int right, int bottom, Span<byte> rim)
+    {
         if (right < 0) return null;
         var box = new PixelRect(Math.Max(0, left - 1), Math.Max(0, top - 1), 0, 0);
         box = box with { Width = Math.Min(width - 1, right + 1) - box.Left + 1, Height = Math.Min(height - 1, bottom + 1) - box.Top + 1 };
