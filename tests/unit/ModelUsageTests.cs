@@ -69,6 +69,63 @@ public class ModelUsageTests
         Assert.Equal(MnistModel.DisposedErrorId, Assert.Throws<MnistException>(() => model.State).ErrorId);
     }
 
+    /// <summary>Convolution, then dropout: trained through autograd, where dropout follows the network's mode.</summary>
+    private static ModelSpec WithDropout(long seed) => new()
+    {
+        Architecture = Architecture.Custom,
+        Layers = new[] { "Conv2D(4, 3, activation=relu)", "Flatten", "Dropout(0.5)", "Dense(10)" },
+        Seed = seed,
+    };
+
+    [Fact]
+    public void Predictions_from_other_threads_during_a_training_change_nothing_in_it()
+    {
+        using var alone = new MnistModel(WithDropout(11));
+        Trainer.Fit(alone, Data.Train, Options(2));
+
+        using var model = new MnistModel(WithDropout(11));
+        using var trainingEnded = new CancellationTokenSource();
+        var pixels = Data.Test.GetImage(0);
+        int duringTraining = 0;
+        var predictors = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            while (!trainingEnded.IsCancellationRequested)
+            {
+                Predictor.PredictPixels(model, pixels);
+                Interlocked.Increment(ref duringTraining);
+            }
+        })).ToArray();
+        Trainer.Fit(model, Data.Train, Options(2));
+        trainingEnded.Cancel();
+        Task.WaitAll(predictors);
+
+        Assert.True(duringTraining >= 10, $"only {duringTraining} predictions ran during the training");
+        // Two readers at once neither switched the training's dropout off nor drew from its generator.
+        Assert.Equal(alone.History.Select(h => h.Loss), model.History.Select(h => h.Loss));
+        var trainedAlone = alone.State;
+        foreach (var (name, tensor) in model.State) Assert.True(tensor.equal(trainedAlone[name]).all().item<bool>(), name);
+        Assert.False(model.Network.training);
+    }
+
+    [Fact]
+    public void A_prediction_waits_for_a_change_of_the_network_in_progress_and_sees_it_whole()
+    {
+        using var model = new MnistModel(new ModelSpec { Seed = 12, HiddenUnits = new[] { 16 } });
+        var pixels = Data.Test.GetImage(0);
+        var before = Predictor.PredictPixels(model, pixels).Probabilities;
+        Task<MnistPrediction> prediction;
+        using (model.BeginNetworkChange())
+        {
+            prediction = Task.Run(() => Predictor.PredictPixels(model, pixels));
+            Assert.False(prediction.Wait(TimeSpan.FromMilliseconds(300)), "the prediction ran during the change");
+            using (TorchSharp.torch.no_grad())
+                foreach (var tensor in model.State.Values) tensor.zero_();
+        }
+        Assert.True(prediction.Wait(TimeSpan.FromMinutes(1)));
+        Assert.All(prediction.Result.Probabilities, p => Assert.Equal(0.1, p, 6)); // all weights zero: every class alike
+        Assert.NotEqual(before, prediction.Result.Probabilities);
+    }
+
     [Theory]
     [InlineData(ModelFormat.Mnist, "m.model")]
     [InlineData(ModelFormat.Onnx, "m.onnx")]

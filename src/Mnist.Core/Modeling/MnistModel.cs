@@ -33,7 +33,7 @@ public sealed class MnistModel : IDisposable
         _generator = new Generator((ulong)spec.Seed);
         (_network, Layers) = NetworkBuilder.Build(Description, _generator);
         _network.eval();
-        _usage = new ModelUsage(ReleaseNative);
+        _usage = new ModelUsage(ReleaseNative, _network);
     }
 
     private readonly nn.Module<Tensor, Tensor> _network;
@@ -116,6 +116,12 @@ public sealed class MnistModel : IDisposable
 
     /// <summary>The model's one training: a second at the same time is refused (ModelInTraining).</summary>
     internal IDisposable BeginExclusiveTraining() => _usage.EnterTraining(this);
+
+    /// <summary>
+    /// A change of the network (a training step, a switch of mode, weights put back): readers on other threads wait
+    /// for it to end, and it waits for those inside, so none sees half a step or runs in training mode.
+    /// </summary>
+    internal IDisposable BeginNetworkChange() => _usage.BeginChange();
 
     /// <summary>The optimizer keeps its state (Adam's moments) across calls, so training can continue.</summary>
     internal optim.Optimizer OptimizerInstance => _optimizer ??= CreateOptimizer();

@@ -6,16 +6,31 @@ namespace Mnist.Core.Modeling;
 /// <see cref="MnistModel.Dispose"/> (<see cref="MnistModel.DisposedErrorId"/>). A Dispose that arrives while the model is in use (from
 /// a callback of its own training, or another thread) is carried out when the last use ends, so no native call
 /// ever runs on freed memory.
+/// <para>
+/// Readers and the training's changes of the network (a step, a switch between training and evaluation mode, weights
+/// put back) take turns: a reader never sees half a step, and a step never runs while a reader has the network in
+/// evaluation mode. The readers inside share one switch to evaluation mode (the first makes it, the last undoes it),
+/// so one reader's end cannot put the network back into training mode under another. Turns alternate: a training
+/// waiting for readers holds new ones back, and readers waiting when a change ends go before the next change.
+/// </para>
 /// </summary>
 internal sealed class ModelUsage
 {
     private readonly object _gate = new();
     private readonly Action _dispose;
+    private readonly TorchSharp.torch.nn.Module _network;
     private int _users;
     private bool _training;
     private volatile bool _disposeRequested;
 
-    public ModelUsage(Action dispose) => _dispose = dispose;
+    private int _readersInside, _readersWaiting, _changesWaiting, _changeDepth, _changingThread;
+    private bool _readersTurn, _readersSwitchedToEvaluation;
+
+    public ModelUsage(Action dispose, TorchSharp.torch.nn.Module network)
+    {
+        _dispose = dispose;
+        _network = network;
+    }
 
     /// <summary>Dispose was called (it may still be waiting for the uses in progress to end).</summary>
     public bool DisposeRequested => _disposeRequested;
@@ -36,15 +51,78 @@ internal sealed class ModelUsage
 
     private volatile bool _released;
 
-    /// <summary>A use that reads the model; ends when the returned object is disposed.</summary>
+    /// <summary>A use that reads the model; ends when the returned object is disposed. Waits for a change in progress.</summary>
     public IDisposable Enter(MnistModel model)
     {
         lock (_gate)
         {
             if (_disposeRequested) throw Disposed(model);
-            _users++;
+            // Inside the training's own change (its validation, say), the change owns the network and its mode.
+            if (InsideOwnChange) return Count(new Use(this, training: false, reader: false));
+            _readersWaiting++;
+            try
+            {
+                while (_changeDepth > 0 || (_changesWaiting > 0 && !_readersTurn)) Monitor.Wait(_gate);
+            }
+            finally
+            {
+                if (--_readersWaiting == 0) _readersTurn = false;
+            }
+            if (_disposeRequested) throw Disposed(model);
+            if (_readersInside++ == 0 && _network.training)
+            {
+                _network.eval();
+                _readersSwitchedToEvaluation = true;
+            }
+            return Count(new Use(this, training: false, reader: true));
         }
-        return new Use(this, training: false);
+    }
+
+    private Use Count(Use use)
+    {
+        _users++;
+        return use;
+    }
+
+    private bool InsideOwnChange => _changeDepth > 0 && _changingThread == Environment.CurrentManagedThreadId;
+
+    /// <summary>
+    /// A change of the network by its training (a step, a mode switch, weights put back): waits until no reader is
+    /// inside, and holds new readers back until it ends. Nests on the thread that holds it.
+    /// </summary>
+    public IDisposable BeginChange()
+    {
+        lock (_gate)
+        {
+            if (InsideOwnChange)
+            {
+                _changeDepth++;
+                return new Change(this);
+            }
+            _changesWaiting++;
+            try
+            {
+                while (_readersInside > 0 || _changeDepth > 0 || _readersTurn) Monitor.Wait(_gate);
+            }
+            finally
+            {
+                _changesWaiting--;
+            }
+            _changeDepth = 1;
+            _changingThread = Environment.CurrentManagedThreadId;
+            return new Change(this);
+        }
+    }
+
+    private void EndChange()
+    {
+        lock (_gate)
+        {
+            if (--_changeDepth > 0) return;
+            _changingThread = 0;
+            if (_readersWaiting > 0) _readersTurn = true;
+            Monitor.PulseAll(_gate);
+        }
     }
 
     /// <summary>The one training the model may have at a time.</summary>
@@ -57,7 +135,7 @@ internal sealed class ModelUsage
             _training = true;
             _users++;
         }
-        return new Use(this, training: true);
+        return new Use(this, training: true, reader: false);
     }
 
     /// <summary>Disposes now, or when the last use in progress ends.</summary>
@@ -78,10 +156,16 @@ internal sealed class ModelUsage
             $"Model '{Rendering.SafeText.Of(model.Name)}' was disposed (its Dispose() method was called), so its weights are gone; " +
             "import it again from its file, or make a new one.", model);
 
-    private void Exit(bool training)
+    private void Exit(bool training, bool reader)
     {
         lock (_gate)
         {
+            if (reader && --_readersInside == 0)
+            {
+                if (_readersSwitchedToEvaluation && !_released) _network.train();
+                _readersSwitchedToEvaluation = false;
+                Monitor.PulseAll(_gate);
+            }
             _users--;
             if (training) _training = false;
             if (_users > 0 || !_disposeRequested || _released) return;
@@ -90,13 +174,23 @@ internal sealed class ModelUsage
         _dispose();
     }
 
-    private sealed class Use(ModelUsage usage, bool training) : IDisposable
+    private sealed class Use(ModelUsage usage, bool training, bool reader) : IDisposable
     {
         private int _ended;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _ended, 1) == 0) usage.Exit(training);
+            if (Interlocked.Exchange(ref _ended, 1) == 0) usage.Exit(training, reader);
+        }
+    }
+
+    private sealed class Change(ModelUsage usage) : IDisposable
+    {
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0) usage.EndChange();
         }
     }
 }

@@ -40,6 +40,7 @@ internal sealed class TrainingSnapshot : IDisposable
     /// <summary>Only the weights and buffers (what Keras' restore_best_weights puts back).</summary>
     public void RestoreWeightsInto(MnistModel model)
     {
+        using (model.BeginNetworkChange())
         using (no_grad())
         {
             foreach (var (name, tensor) in model.State) tensor.copy_(_weights[name]);
@@ -48,6 +49,7 @@ internal sealed class TrainingSnapshot : IDisposable
 
     public void RestoreInto(MnistModel model)
     {
+        using var change = model.BeginNetworkChange();
         RestoreWeightsInto(model);
         if (_optimizerState is not null) model.ReadOptimizerState(new MemoryStream(_optimizerState));
         model.RestoreGenerator(_generatorState);

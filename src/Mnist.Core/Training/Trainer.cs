@@ -81,7 +81,7 @@ public static class Trainer
                 using var before = model.CaptureTrainingState();
                 try
                 {
-                    model.Network.train();
+                    using (model.BeginNetworkChange()) model.Network.train();
                     step.Reset();
                     using var order = rows.ToSplitRows(options.Shuffle ? randperm(trainCount, generator: model.Generator) : arange(trainCount));
                     for (int b = 0; b < batches; b++)
@@ -92,7 +92,9 @@ public static class Trainer
                         context.StartBatch(b + 1);
                         foreach (var hook in hooks) hook.OnBatchBegin(context);
                         int start = b * batchSize;
-                        using (var index = order.narrow(0, start, Math.Min(batchSize, trainCount - start))) step.Run(index);
+                        using (var index = order.narrow(0, start, Math.Min(batchSize, trainCount - start)))
+                        using (model.BeginNetworkChange())
+                            step.Run(index);
                         foreach (var hook in hooks) hook.OnBatchEnd(context);
                         if (context.AbandonRequested) break;
                     }
@@ -103,7 +105,14 @@ public static class Trainer
                         break;
                     }
 
-                    var record = Validate(model, features, labels, rows, cancel) with
+                    EpochRecord validation;
+                    // Validation switches the network to evaluation mode and back: a change, as a step is.
+                    using (model.BeginNetworkChange())
+                    {
+                        validation = Validate(model, features, labels, rows, cancel);
+                        model.Network.eval();
+                    }
+                    var record = validation with
                     {
                         Epoch = epoch,
                         Loss = step.MeanLoss,
@@ -114,7 +123,6 @@ public static class Trainer
                         Augmentation = augmentation,
                         Precision = options.Precision == TrainingPrecision.Float32 ? null : options.Precision,
                     };
-                    model.Network.eval();
                     context.LastEpochSeconds = record.Seconds;
                     records.Add(record);
                     foreach (var hook in hooks) hook.OnEpochEnd(context, record);
@@ -132,7 +140,7 @@ public static class Trainer
         finally
         {
             if (records.Count == 0) undoStart();
-            model.Network.eval();
+            using (model.BeginNetworkChange()) model.Network.eval();
             foreach (var hook in hooks.OfType<IDisposable>()) hook.Dispose();
         }
         return new TrainingResult { Epochs = records, StopReason = context.StopReason, AbandonedAt = abandoned, WarmUpSeconds = warmUp };
