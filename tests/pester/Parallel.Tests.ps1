@@ -69,3 +69,32 @@ Describe 'Two trainings at once' {
         }
     }
 }
+
+Describe 'Predictions from another thread during a training' {
+    It 'wait their turn and leave the training bitwise as it is alone' {
+        $layers = 'Conv2D(4, 3, activation=relu)', 'Flatten', 'Dropout(0.5)', 'Dense(10)'
+        $alone = $data | Invoke-MnistTraining -Model (New-MnistModel -Seed 41 -Layers $layers) -Epochs 2 -ThreadCount 1 -Quiet
+
+        $model = New-MnistModel -Seed 41 -Layers $layers
+        $state = [hashtable]::Synchronized(@{ Done = $false; Count = 0 })
+        $pixels = $data.Test.GetImage(0)
+        $predicting = Start-ThreadJob -ArgumentList $model, $state, $pixels, $ModuleManifest -ScriptBlock {
+            param($model, $state, $pixels, $manifest)
+            Import-Module $manifest
+            while (-not $state.Done) {
+                $null = Get-MnistPrediction -Model $model -Pixels (, $pixels)
+                $state.Count++
+            }
+        }
+        try {
+            $trained = $data | Invoke-MnistTraining -Model $model -Epochs 2 -ThreadCount 1 -Quiet
+        } finally {
+            $state.Done = $true
+            $predicting | Wait-Job -Timeout 60 | Receive-Job -ErrorAction Stop
+            $predicting | Remove-Job -Force
+        }
+        $state.Count | Should -BeGreaterThan 10 -Because 'the predictions ran while the model trained'
+        $trained.History[-1].ValAccuracy | Should -BeGreaterThan 0.6 -Because 'the network learned on the slice (10% at chance)'
+        @(Get-Numbers $trained.History) | Should -Be @(Get-Numbers $alone.History) -Because 'the predictions neither switched dropout off nor drew from the model''s generator'
+    }
+}
