@@ -70,6 +70,8 @@ public static class PaperBackground
                 for (int i = 0; i < count; i++)
                     if (next[i] = Math.Abs(residuals[i]) <= limit) near++;
                 if (near < Terms * 2) break;
+                // The cells just fitted again: the fit would give the same coefficients, and every later round the same.
+                if (next.SequenceEqual(included)) break;
                 next.CopyTo(included);
                 Fit(cellPowers, levels[..count], included, coefficients);
             }
