@@ -11,7 +11,7 @@
     the module through the pipeline. The module's side is the whole Get-MnistPrediction: decode, the fuller preparation
     (paper estimate, ink map, noise levels, components, stroke width, scale, centre of mass) and a prediction by the
     notebook's MLP (untrained: its forward pass costs the same) for every file, on every core. Both sides report wall
-    time and the CPU time of their process per picture. The machine's load is printed with each round: on a shared
+    time and the CPU time of their process per picture (the module's in one call and through the pipeline). The machine's load is printed with each round: on a shared
     machine compare the ratios of one round.
     Needs Debian's python3-opencv, python3-pil and python3-numpy (/usr/bin/python3).
 .EXAMPLE
@@ -75,6 +75,7 @@ $rows = foreach ($round in 1..$Rounds) {
         'Ratio one call'  = [math]::Round(1000 * $oneCall.Seconds / $files.Count / $cvMs, 2)
         'Ratio pipeline'  = [math]::Round(1000 * $piped.Seconds / $files.Count / $cvMs, 2)
         'CPU ms (module)' = [math]::Round($oneCall.CpuMs, 3)
+        'CPU ms (pipeline)' = [math]::Round($piped.CpuMs, 3)
         'CPU ms (OpenCV)' = [math]::Round($opencv.cpu_ms_per_picture, 3)
     }
 }

@@ -136,6 +136,32 @@ Describe 'Get-MnistPrediction on many picture files' {
         }
     }
 
+    It 'stops at a bad file in the middle of the pipeline with -ErrorAction Stop, after the predictions before it' {
+        $written = [System.Collections.Generic.List[string]]::new()
+        { Get-ChildItem $folder -Filter *.png | Sort-Object Name | Get-MnistPrediction -Model $model -ErrorAction Stop | ForEach-Object { $written.Add($_.File) } } |
+            Should -Throw -ErrorId 'ImageUnreadable,*'
+        $firstBroken = [array]::FindIndex([string[]]$files, [Predicate[string]] { param($f) $f -like '*broken*' })
+        $firstBroken | Should -BeGreaterThan 0
+        @($written) | Should -Be $files[0..($firstBroken - 1)]
+    }
+
+    It 'reads a relative path given by property name from the current location of its own record' {
+        $parent = Split-Path $folder -Parent
+        $leaf = Split-Path $folder -Leaf
+        $records = @(
+            [pscustomobject]@{ Location = $folder; LiteralPath = Split-Path $files[0] -Leaf }
+            [pscustomobject]@{ Location = $parent; LiteralPath = Join-Path $leaf (Split-Path $files[1] -Leaf) }
+        )
+        Push-Location $HOME
+        try {
+            $predictions = $records | ForEach-Object { Set-Location $_.Location; $_ } | Get-MnistPrediction -Model $model
+        }
+        finally {
+            Pop-Location
+        }
+        @($predictions.File) | Should -Be $files[0..1]
+    }
+
     It 'stops reading ahead when the pipeline wants no more' {
         $first = Get-ChildItem $folder -Filter *-digit.png | Sort-Object Name | Get-MnistPrediction -Model $model | Select-Object -First 3
         @($first).Count | Should -Be 3

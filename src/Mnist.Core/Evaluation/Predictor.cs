@@ -88,11 +88,16 @@ public static class Predictor
         if (pixels.Length != size)
             throw new MnistException("PixelCountMismatch", MnistErrorKind.InvalidArgument,
                 $"An image for this model has {size} pixels ({model.InputShape}); got {pixels.Length}.", pixels.Length);
-        var input = new float[size];
-        for (int i = 0; i < size; i++) input[i] = pixels[i] / 255f;
         float[] probabilities;
         using (var scope = NewDisposeScope())
-            probabilities = Probabilities(model, tensor(input, new long[] { 1, size }));
+        {
+            // Written straight into memory libtorch owns: a tensor over a pinned .NET array costs a pin and, when it is
+            // freed, a call from libtorch back into .NET; a picture pays both on the pipeline's thread.
+            var x = empty(new long[] { 1, size }, ScalarType.Float32);
+            var input = x.Floats();
+            for (int i = 0; i < size; i++) input[i] = pixels[i] / 255f;
+            probabilities = Probabilities(model, x);
+        }
         return Build(model, probabilities) with { Pixels = pixels.ToArray() };
     }
 
@@ -115,7 +120,8 @@ public static class Predictor
     {
         using var use = model.BeginUse();
         using var inference = new InferenceMode(model.Network);
-        return nn.functional.softmax(model.Network.forward(x), 1).data<float>().ToArray();
+        var probabilities = nn.functional.softmax(model.Network.forward(x), 1);
+        return (probabilities.is_contiguous() ? probabilities : probabilities.contiguous()).Floats().ToArray();
     }
 
     private static MnistPrediction Build(MnistModel model, ReadOnlySpan<float> probabilities)

@@ -70,6 +70,8 @@ public static class PaperBackground
                 for (int i = 0; i < count; i++)
                     if (next[i] = Math.Abs(residuals[i]) <= limit) near++;
                 if (near < Terms * 2) break;
+                // The cells just fitted again: the fit would give the same coefficients, and every later round the same.
+                if (next.SequenceEqual(included)) break;
                 next.CopyTo(included);
                 Fit(cellPowers, levels[..count], included, coefficients);
             }
@@ -162,7 +164,7 @@ public static class PaperBackground
         int width = image.Width, height = image.Height;
         int size = Math.Max(2, (int)Math.Ceiling(Math.Max(width, height) / (double)CellsPerSide));
         int across = (width + size - 1) / size;
-        int run = (size * size + Vector128<byte>.Count - 1) / Vector128<byte>.Count * Vector128<byte>.Count;
+        int run = (size * size + MedianRun - 1) / MedianRun * MedianRun;
         var gathered = ArrayPool<byte>.Shared.Rent(across * run);
         try
         {
@@ -183,7 +185,7 @@ public static class PaperBackground
                 {
                     int right = Math.Min(width, left + size);
                     int count = (bottom - top) * (right - left);
-                    var pixels = gathered.AsSpan(c * run, (count + Vector128<byte>.Count - 1) / Vector128<byte>.Count * Vector128<byte>.Count);
+                    var pixels = gathered.AsSpan(c * run, (count + MedianRun - 1) / MedianRun * MedianRun);
                     pixels[count..].Fill(255);
                     levels[cell] = MedianOf(pixels, count);
                     (xs[cell], ys[cell]) = Normalised((left + right) / 2.0, (top + bottom) / 2.0, width, height);
@@ -199,16 +201,36 @@ public static class PaperBackground
         }
     }
 
+    /// <summary>A cell's pixels are gathered into whole runs of this many bytes (padded with 255) for <see cref="MedianOf"/>.</summary>
+    private const int MedianRun = 32;
+
     /// <summary>
     /// The level at index <c>count / 2</c> of the first <paramref name="count"/> levels sorted (as
     /// <see cref="Histogram.Median"/> of their counts): the largest level with at most <c>count / 2</c> of them below it,
-    /// built from the highest bit down. The padding (255) is never below a level.
+    /// built from the highest bit down. The padding (255) is never below a level. The levels are flipped in place to
+    /// signed bytes first (x ^ 0x80 keeps their order), so each candidate costs one signed compare per vector.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static byte MedianOf(ReadOnlySpan<byte> padded, int count)
+    private static byte MedianOf(Span<byte> padded, int count)
     {
         ref byte first = ref MemoryMarshal.GetReference(padded);
         int half = count / 2, median = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var flip = Vector256.Create((byte)0x80);
+            for (int i = 0; i < padded.Length; i += Vector256<byte>.Count)
+                (Vector256.LoadUnsafe(ref first, (nuint)i) ^ flip).StoreUnsafe(ref first, (nuint)i);
+            for (int bit = 128; bit > 0; bit >>= 1)
+            {
+                int candidate = median | bit;
+                var limit = Vector256.Create(unchecked((sbyte)(candidate ^ 0x80)));
+                int below = 0;
+                for (int i = 0; i < padded.Length; i += Vector256<byte>.Count)
+                    below += BitOperations.PopCount(Vector256.LessThan(Vector256.LoadUnsafe(ref first, (nuint)i).AsSByte(), limit).ExtractMostSignificantBits());
+                if (below <= half) median = candidate;
+            }
+            return (byte)median;
+        }
         for (int bit = 128; bit > 0; bit >>= 1)
         {
             int candidate = median | bit;
