@@ -35,7 +35,9 @@ Describe 'The module manifest' {
     It 'lists its cmdlets explicitly, exactly those the assembly has' {
         $data = Import-PowerShellDataFile $ModuleManifest
         $data.CmdletsToExport | Should -Not -Contain '*'
-        $assembly = [System.Reflection.Assembly]::LoadFrom((Join-Path $manifest.ModuleBase 'MnistCmdlets.dll'))
+        # The assembly the module itself loaded (its dependencies resolve there, also when this file runs alone).
+        Import-Module $ModuleManifest
+        $assembly = (Get-Command Import-MnistData).ImplementingType.Assembly
         $inAssembly = $assembly.GetExportedTypes() | ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
             ForEach-Object { "$($_.VerbName)-$($_.NounName)" }
         @($data.CmdletsToExport | Sort-Object) | Should -Be @($inAssembly | Sort-Object)
