@@ -96,12 +96,13 @@ internal static class PooledConvolutionBackward
     {
         int imageSize = s.ImageSize, run = s.Run, rowStride = s.Columns * s.Channels, filterSize = s.FilterSize, kernel = s.Kernel;
         int pooledRows = s.PooledRows, pooledColumns = s.PooledColumns, channels = s.Channels, weightLength = s.WeightLength;
-        var pool = ArrayPool<float>.Shared;
-        float[] imageRows = pool.Rent(imageSize), gradientRows = pool.Rent(imageSize);
+        using var scratch = new AlignedFloats(2 * imageSize);
+        Span<int> origins = stackalloc int[s.PooledSize];
+        Span<float> scales = stackalloc float[s.PooledSize];
         try
         {
-            var image = imageRows.AsSpan(0, imageSize);
-            var imageGradient = gradientRows.AsSpan(0, imageSize);
+            var image = scratch.Span.Slice(0, imageSize);
+            var imageGradient = scratch.Span.Slice(imageSize, imageSize);
             // Every window lies inside the image (the pooled outputs cover whole windows only): no bounds checks below.
             ref float imageRef = ref MemoryMarshal.GetReference(image);
             ref float imageGradientRef = ref MemoryMarshal.GetReference(imageGradient);
@@ -109,19 +110,16 @@ internal static class PooledConvolutionBackward
             ref float sumsRef = ref MemoryMarshal.GetReference(weightSums);
             for (int n = first; n < end; n++)
             {
-                ToChannelsLast(input.Slice(n * imageSize, imageSize), image, channels, s.Rows * s.Columns);
+                ChannelsLast.FromPlanes(input.Slice(n * imageSize, imageSize), image, channels, s.Rows * s.Columns);
                 imageGradient.Clear();
                 for (int filter = 0; filter < s.Filters; filter++)
                 {
                     int at = (n * s.Filters + filter) * s.PooledSize;
                     var codes = winners.Slice(at, s.PooledSize);
                     var gradients = pooledGradient.Slice(at, s.PooledSize);
-                    ref float filterWeights = ref Unsafe.Add(ref weightRef, filter * filterSize);
-                    ref float filterSums = ref Unsafe.Add(ref sumsRef, filter * filterSize);
                     double bias = 0;
-                    int visited = 0;
-                    // Even columns, then odd ones: consecutive windows then never overlap, and the weight sums rotate
-                    // over SumCopies copies, so no update waits on the one before it to reach memory.
+                    int count = 0;
+                    // The windows in the order their updates are summed: by row, even columns before odd ones.
                     for (int py = 0; py < pooledRows; py++)
                         for (int parity = 0; parity < 2; parity++)
                             for (int px = parity; px < pooledColumns; px += 2)
@@ -131,54 +129,23 @@ internal static class PooledConvolutionBackward
                                 float g = gradients[p];
                                 if (winner >= MaxPool2x2Kernel.NoWinner || g == 0) continue;
                                 bias += g;
-                                int origin = (2 * py + (winner >> 1)) * rowStride + (2 * px + (winner & 1)) * channels;
-                                ref float sums = ref Unsafe.Add(ref filterSums, (visited++ % SumCopies) * weightLength);
-                                for (int i = 0; i < kernel; i++)
-                                {
-                                    int window = origin + i * rowStride;
-                                    AddScaledTwice(ref Unsafe.Add(ref sums, i * run), ref Unsafe.Add(ref imageRef, window),
-                                        ref Unsafe.Add(ref imageGradientRef, window), ref Unsafe.Add(ref filterWeights, i * run), g, run);
-                                }
+                                origins[count] = (2 * py + (winner >> 1)) * rowStride + (2 * px + (winner & 1)) * channels;
+                                scales[count++] = g;
                             }
                     biasSums[filter] += bias;
+                    ref float filterSums = ref Unsafe.Add(ref sumsRef, filter * filterSize);
+                    for (int copy = 0; copy < SumCopies && copy < count; copy++)
+                        WindowSums.AddEvery(ref Unsafe.Add(ref filterSums, copy * weightLength), ref imageRef, origins, scales, copy, SumCopies, count, kernel, run, rowStride);
+                    ref float filterWeights = ref Unsafe.Add(ref weightRef, filter * filterSize);
+                    for (int k = 0; k < count; k++)
+                        for (int i = 0; i < kernel; i++)
+                            WindowSums.AddScaled(ref Unsafe.Add(ref imageGradientRef, origins[k] + i * rowStride), ref Unsafe.Add(ref filterWeights, i * run), scales[k], run);
                 }
-                FromChannelsLast(imageGradient, inputGradient.Slice(n * imageSize, imageSize), channels, s.Rows * s.Columns);
+                ChannelsLast.ToPlanes(imageGradient, inputGradient.Slice(n * imageSize, imageSize), channels, s.Rows * s.Columns);
             }
         }
         finally
         {
-            pool.Return(imageRows);
-            pool.Return(gradientRows);
-        }
-    }
-
-    /// <summary>Over <paramref name="n"/> floats: weightSums += g * window, and windowGradient += g * weights.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaledTwice(ref float weightSums, ref float window, ref float windowGradient, ref float weights, float g, int n)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var factor = Vector512.Create(g);
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                (Vector512.LoadUnsafe(ref weightSums, (nuint)i) + factor * Vector512.LoadUnsafe(ref window, (nuint)i)).StoreUnsafe(ref weightSums, (nuint)i);
-                (Vector512.LoadUnsafe(ref windowGradient, (nuint)i) + factor * Vector512.LoadUnsafe(ref weights, (nuint)i)).StoreUnsafe(ref windowGradient, (nuint)i);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var factor = Vector256.Create(g);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                (Vector256.LoadUnsafe(ref weightSums, (nuint)i) + factor * Vector256.LoadUnsafe(ref window, (nuint)i)).StoreUnsafe(ref weightSums, (nuint)i);
-                (Vector256.LoadUnsafe(ref windowGradient, (nuint)i) + factor * Vector256.LoadUnsafe(ref weights, (nuint)i)).StoreUnsafe(ref windowGradient, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref weightSums, i) += g * Unsafe.Add(ref window, i);
-            Unsafe.Add(ref windowGradient, i) += g * Unsafe.Add(ref weights, i);
         }
     }
 
@@ -186,27 +153,6 @@ internal static class PooledConvolutionBackward
     private static void Add(Span<float> total, ReadOnlySpan<float> more)
     {
         for (int i = 0; i < total.Length; i++) total[i] += more[i];
-    }
-
-    // [channel][pixel] to [pixel][channel] and back, one image.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ToChannelsLast(ReadOnlySpan<float> planes, Span<float> pixels, int channels, int size)
-    {
-        for (int c = 0; c < channels; c++)
-        {
-            var plane = planes.Slice(c * size, size);
-            for (int p = 0; p < size; p++) pixels[p * channels + c] = plane[p];
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FromChannelsLast(ReadOnlySpan<float> pixels, Span<float> planes, int channels, int size)
-    {
-        for (int c = 0; c < channels; c++)
-        {
-            var plane = planes.Slice(c * size, size);
-            for (int p = 0; p < size; p++) plane[p] = pixels[p * channels + c];
-        }
     }
 
     // [filter][channel][i][j] to [filter][i][j][channel] and back.
