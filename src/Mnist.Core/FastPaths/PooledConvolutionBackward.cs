@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,16 +9,18 @@ namespace Mnist.Core.FastPaths;
 /// from the pooled gradient and the pooling's winner codes (<see cref="MaxPool2x2Kernel"/>). Only a window's winner
 /// carries a gradient (a quarter of the convolution's outputs at most; ReLU drops the windows whose maximum is not
 /// positive), so this visits those alone, where libtorch's convolution backward multiplies the full-size output
-/// gradient, three quarters zeros at least, through two dense products. Each image is turned channels-last first, so the window under one output is
-/// <c>kernel</c> runs of <c>kernel x channels</c> consecutive floats, and each winner costs two vector AXPYs per
-/// kernel row: the weight gradient gains gradient x window, the input gradient gains gradient x weights. Images are
-/// split into one fixed block per thread, each with its own weight and bias sums, added in block order: the result
-/// depends on the thread count, never on scheduling.
+/// gradient, three quarters zeros at least, through two dense products. Each image is turned channels-last first
+/// (<see cref="ChannelsLast"/>, into a cache-line-aligned scratch), so the window under one output is <c>kernel</c> runs
+/// of <c>kernel x channels</c> consecutive floats. Per image and filter the winners are listed once, in the order
+/// their terms are summed; the weight gradient gains gradient x window with each copy's sums held in registers over
+/// its windows (<see cref="WindowSums.AddEvery"/>), the input gradient gains gradient x weights window by window
+/// (neighbouring windows overlap, so this stays a scatter). Images are split into one fixed block per thread, each
+/// with its own weight and bias sums, added in block order: the result depends on the thread count, never on scheduling.
 /// </summary>
 internal static class PooledConvolutionBackward
 {
-    // Each filter's weight sums rotate over this many copies (added up at the end), so one window's update does not
-    // wait for the previous window's to reach memory.
+    // Each filter's weight sums rotate over this many copies by window (added up at the end): the order the first
+    // version summed in, kept so that trainings keep their bits.
     private const int SumCopies = 4;
 
     /// <param name="input">[images, channels, rows, columns]</param>
@@ -99,53 +100,47 @@ internal static class PooledConvolutionBackward
         using var scratch = new AlignedFloats(2 * imageSize);
         Span<int> origins = stackalloc int[s.PooledSize];
         Span<float> scales = stackalloc float[s.PooledSize];
-        try
+        var image = scratch.Span.Slice(0, imageSize);
+        var imageGradient = scratch.Span.Slice(imageSize, imageSize);
+        // Every window lies inside the image (the pooled outputs cover whole windows only): no bounds checks below.
+        ref float imageRef = ref MemoryMarshal.GetReference(image);
+        ref float imageGradientRef = ref MemoryMarshal.GetReference(imageGradient);
+        ref float weightRef = ref MemoryMarshal.GetReference(weightRows);
+        ref float sumsRef = ref MemoryMarshal.GetReference(weightSums);
+        for (int n = first; n < end; n++)
         {
-            var image = scratch.Span.Slice(0, imageSize);
-            var imageGradient = scratch.Span.Slice(imageSize, imageSize);
-            // Every window lies inside the image (the pooled outputs cover whole windows only): no bounds checks below.
-            ref float imageRef = ref MemoryMarshal.GetReference(image);
-            ref float imageGradientRef = ref MemoryMarshal.GetReference(imageGradient);
-            ref float weightRef = ref MemoryMarshal.GetReference(weightRows);
-            ref float sumsRef = ref MemoryMarshal.GetReference(weightSums);
-            for (int n = first; n < end; n++)
+            ChannelsLast.FromPlanes(input.Slice(n * imageSize, imageSize), image, channels, s.Rows * s.Columns);
+            imageGradient.Clear();
+            for (int filter = 0; filter < s.Filters; filter++)
             {
-                ChannelsLast.FromPlanes(input.Slice(n * imageSize, imageSize), image, channels, s.Rows * s.Columns);
-                imageGradient.Clear();
-                for (int filter = 0; filter < s.Filters; filter++)
-                {
-                    int at = (n * s.Filters + filter) * s.PooledSize;
-                    var codes = winners.Slice(at, s.PooledSize);
-                    var gradients = pooledGradient.Slice(at, s.PooledSize);
-                    double bias = 0;
-                    int count = 0;
-                    // The windows in the order their updates are summed: by row, even columns before odd ones.
-                    for (int py = 0; py < pooledRows; py++)
-                        for (int parity = 0; parity < 2; parity++)
-                            for (int px = parity; px < pooledColumns; px += 2)
-                            {
-                                int p = py * pooledColumns + px;
-                                byte winner = codes[p];
-                                float g = gradients[p];
-                                if (winner >= MaxPool2x2Kernel.NoWinner || g == 0) continue;
-                                bias += g;
-                                origins[count] = (2 * py + (winner >> 1)) * rowStride + (2 * px + (winner & 1)) * channels;
-                                scales[count++] = g;
-                            }
-                    biasSums[filter] += bias;
-                    ref float filterSums = ref Unsafe.Add(ref sumsRef, filter * filterSize);
-                    for (int copy = 0; copy < SumCopies && copy < count; copy++)
-                        WindowSums.AddEvery(ref Unsafe.Add(ref filterSums, copy * weightLength), ref imageRef, origins, scales, copy, SumCopies, count, kernel, run, rowStride);
-                    ref float filterWeights = ref Unsafe.Add(ref weightRef, filter * filterSize);
-                    for (int k = 0; k < count; k++)
-                        for (int i = 0; i < kernel; i++)
-                            WindowSums.AddScaled(ref Unsafe.Add(ref imageGradientRef, origins[k] + i * rowStride), ref Unsafe.Add(ref filterWeights, i * run), scales[k], run);
-                }
-                ChannelsLast.ToPlanes(imageGradient, inputGradient.Slice(n * imageSize, imageSize), channels, s.Rows * s.Columns);
+                int at = (n * s.Filters + filter) * s.PooledSize;
+                var codes = winners.Slice(at, s.PooledSize);
+                var gradients = pooledGradient.Slice(at, s.PooledSize);
+                double bias = 0;
+                int count = 0;
+                // The windows in the order their updates are summed: by row, even columns before odd ones.
+                for (int py = 0; py < pooledRows; py++)
+                    for (int parity = 0; parity < 2; parity++)
+                        for (int px = parity; px < pooledColumns; px += 2)
+                        {
+                            int p = py * pooledColumns + px;
+                            byte winner = codes[p];
+                            float g = gradients[p];
+                            if (winner >= MaxPool2x2Kernel.NoWinner || g == 0) continue;
+                            bias += g;
+                            origins[count] = (2 * py + (winner >> 1)) * rowStride + (2 * px + (winner & 1)) * channels;
+                            scales[count++] = g;
+                        }
+                biasSums[filter] += bias;
+                ref float filterSums = ref Unsafe.Add(ref sumsRef, filter * filterSize);
+                for (int copy = 0; copy < SumCopies && copy < count; copy++)
+                    WindowSums.AddEvery(ref Unsafe.Add(ref filterSums, copy * weightLength), ref imageRef, origins, scales, copy, SumCopies, count, kernel, run, rowStride);
+                ref float filterWeights = ref Unsafe.Add(ref weightRef, filter * filterSize);
+                for (int k = 0; k < count; k++)
+                    for (int i = 0; i < kernel; i++)
+                        WindowSums.AddScaled(ref Unsafe.Add(ref imageGradientRef, origins[k] + i * rowStride), ref Unsafe.Add(ref filterWeights, i * run), scales[k], run);
             }
-        }
-        finally
-        {
+            ChannelsLast.ToPlanes(imageGradient, inputGradient.Slice(n * imageSize, imageSize), channels, s.Rows * s.Columns);
         }
     }
 

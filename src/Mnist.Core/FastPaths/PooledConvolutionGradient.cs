@@ -72,6 +72,8 @@ internal static class PooledConvolutionGradient
         int outRows = rows - kernel + 1, outColumns = columns - kernel + 1;
         int pooledRows = outRows / 2, pooledColumns = outColumns / 2, pooledSize = pooledRows * pooledColumns;
         int tapCount = kernel * kernel;
+        Span<int> origins = stackalloc int[2 * pooledSize];
+        Span<float> scales = stackalloc float[2 * pooledSize];
         for (int image = first; image < end; image++)
             for (int channel = 0; channel < channels; channel++)
             {
@@ -88,7 +90,7 @@ internal static class PooledConvolutionGradient
                         int at = (image * filters + filter) * pooledSize;
                         var (bias0, bias1) = AddPlanePair5(plane, columns, pooledGradient.Slice(at, 2 * pooledSize), winners.Slice(at, 2 * pooledSize),
                             pooledSize, pooledRows, pooledColumns, weightGradient.Slice((filter * channels + channel) * tapCount, tapCount),
-                            weightGradient.Slice(((filter + 1) * channels + channel) * tapCount, tapCount));
+                            weightGradient.Slice(((filter + 1) * channels + channel) * tapCount, tapCount), origins, scales);
                         if (channel == 0)
                         {
                             biases[filter] += bias0;
@@ -155,50 +157,89 @@ internal static class PooledConvolutionGradient
     }
 
     // AddPlane for two filters (their gradients and winners one after the other, pooledSize apart) of 5x5 taps, where every
-    // window's eight-wide rows lie inside the plane (the caller checks).
+    // window's eight-wide rows lie inside the plane (the caller checks). Each filter's winners are listed first (windows
+    // that ReLU cut add nothing), then the two lists are summed side by side: two independent chains of sums.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (float, float) AddPlanePair5(ReadOnlySpan<float> plane, int columns, ReadOnlySpan<float> gradients, ReadOnlySpan<byte> winners,
-        int pooledSize, int pooledRows, int pooledColumns, Span<float> taps0, Span<float> taps1)
+        int pooledSize, int pooledRows, int pooledColumns, Span<float> taps0, Span<float> taps1, Span<int> origins, Span<float> scales)
     {
+        var (count0, bias0) = ListWinners(gradients.Slice(0, pooledSize), winners.Slice(0, pooledSize), pooledRows, pooledColumns, columns, origins, scales);
+        var (count1, bias1) = ListWinners(gradients.Slice(pooledSize, pooledSize), winners.Slice(pooledSize, pooledSize), pooledRows, pooledColumns, columns,
+            origins.Slice(pooledSize), scales.Slice(pooledSize));
         ref float planeRef = ref MemoryMarshal.GetReference(plane);
-        ref float grad0 = ref MemoryMarshal.GetReference(gradients);
-        ref float grad1 = ref Unsafe.Add(ref grad0, pooledSize);
-        ref byte win0 = ref MemoryMarshal.GetReference(winners);
-        ref byte win1 = ref Unsafe.Add(ref win0, pooledSize);
+        ref int origin0 = ref MemoryMarshal.GetReference(origins);
+        ref int origin1 = ref Unsafe.Add(ref origin0, pooledSize);
+        ref float scale0 = ref MemoryMarshal.GetReference(scales);
+        ref float scale1 = ref Unsafe.Add(ref scale0, pooledSize);
         Vector256<float> t00 = default, t01 = default, t02 = default, t03 = default, t04 = default;
         Vector256<float> t10 = default, t11 = default, t12 = default, t13 = default, t14 = default;
-        float bias0 = 0, bias1 = 0;
-        for (int py = 0, p = 0; py < pooledRows; py++)
+        int both = Math.Min(count0, count1), k = 0;
+        for (; k < both; k++)
         {
-            for (int px = 0; px < pooledColumns; px++, p++)
-            {
-                int winner = Unsafe.Add(ref win0, p);
-                float g = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(Unsafe.Add(ref grad0, p)) & ((winner - MaxPool2x2Kernel.NoWinner) >> 31));
-                int origin = (2 * py + ((winner >> 1) & 1)) * columns + 2 * px + (winner & 1);
-                bias0 += g;
-                var scale = Vector256.Create(g);
-                ref float at = ref Unsafe.Add(ref planeRef, origin);
-                t00 += scale * Vector256.LoadUnsafe(ref at);
-                t01 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
-                t02 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
-                t03 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
-                t04 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
-                winner = Unsafe.Add(ref win1, p);
-                g = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(Unsafe.Add(ref grad1, p)) & ((winner - MaxPool2x2Kernel.NoWinner) >> 31));
-                origin = (2 * py + ((winner >> 1) & 1)) * columns + 2 * px + (winner & 1);
-                bias1 += g;
-                scale = Vector256.Create(g);
-                at = ref Unsafe.Add(ref planeRef, origin);
-                t10 += scale * Vector256.LoadUnsafe(ref at);
-                t11 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
-                t12 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
-                t13 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
-                t14 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
-            }
+            var scale = Vector256.Create(Unsafe.Add(ref scale0, k));
+            ref float at = ref Unsafe.Add(ref planeRef, Unsafe.Add(ref origin0, k));
+            t00 += scale * Vector256.LoadUnsafe(ref at);
+            t01 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+            t02 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+            t03 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+            t04 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
+            scale = Vector256.Create(Unsafe.Add(ref scale1, k));
+            at = ref Unsafe.Add(ref planeRef, Unsafe.Add(ref origin1, k));
+            t10 += scale * Vector256.LoadUnsafe(ref at);
+            t11 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+            t12 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+            t13 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+            t14 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
+        }
+        for (int rest = k; rest < count0; rest++)
+        {
+            var scale = Vector256.Create(Unsafe.Add(ref scale0, rest));
+            ref float at = ref Unsafe.Add(ref planeRef, Unsafe.Add(ref origin0, rest));
+            t00 += scale * Vector256.LoadUnsafe(ref at);
+            t01 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+            t02 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+            t03 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+            t04 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
+        }
+        for (int rest = k; rest < count1; rest++)
+        {
+            var scale = Vector256.Create(Unsafe.Add(ref scale1, rest));
+            ref float at = ref Unsafe.Add(ref planeRef, Unsafe.Add(ref origin1, rest));
+            t10 += scale * Vector256.LoadUnsafe(ref at);
+            t11 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+            t12 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+            t13 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+            t14 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
         }
         AddRows5(taps0, t00, t01, t02, t03, t04);
         AddRows5(taps1, t10, t11, t12, t13, t14);
         return (bias0, bias1);
+    }
+
+    // The windows whose winner survived ReLU, in order: each one's first input position and gradient; and the sum of
+    // all the windows' gradients as the branch-free loop before summed it (a cut window added +0).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (int Count, float Bias) ListWinners(ReadOnlySpan<float> gradient, ReadOnlySpan<byte> winners, int pooledRows, int pooledColumns, int columns,
+        Span<int> origins, Span<float> scales)
+    {
+        ref float gradRef = ref MemoryMarshal.GetReference(gradient);
+        ref byte winRef = ref MemoryMarshal.GetReference(winners);
+        ref int originRef = ref MemoryMarshal.GetReference(origins);
+        ref float scaleRef = ref MemoryMarshal.GetReference(scales);
+        int count = 0;
+        float bias = 0;
+        for (int py = 0, p = 0; py < pooledRows; py++)
+            for (int px = 0; px < pooledColumns; px++, p++)
+            {
+                int winner = Unsafe.Add(ref winRef, p);
+                int valid = (winner - MaxPool2x2Kernel.NoWinner) >> 31;
+                float g = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(Unsafe.Add(ref gradRef, p)) & valid);
+                bias += g;
+                Unsafe.Add(ref originRef, count) = (2 * py + ((winner >> 1) & 1)) * columns + 2 * px + (winner & 1);
+                Unsafe.Add(ref scaleRef, count) = g;
+                count -= valid;
+            }
+        return (count, bias);
     }
 
     private static void AddRows5(Span<float> taps, Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4)
