@@ -72,8 +72,7 @@ internal static class PooledConvolutionGradient
         int outRows = rows - kernel + 1, outColumns = columns - kernel + 1;
         int pooledRows = outRows / 2, pooledColumns = outColumns / 2, pooledSize = pooledRows * pooledColumns;
         int tapCount = kernel * kernel;
-        Span<int> origins = stackalloc int[2 * pooledSize];
-        Span<float> scales = stackalloc float[2 * pooledSize];
+        var (survivors0, survivors1) = (new PooledWinners(pooledRows, pooledColumns, columns), new PooledWinners(pooledRows, pooledColumns, columns));
         for (int image = first; image < end; image++)
             for (int channel = 0; channel < channels; channel++)
             {
@@ -88,11 +87,13 @@ internal static class PooledConvolutionGradient
                     for (; filter + 1 < filters; filter += 2)
                     {
                         int at = (image * filters + filter) * pooledSize;
-                        var (bias0, bias1) = AddPlanePair5(plane, columns, pooledGradient.Slice(at, 2 * pooledSize), winners.Slice(at, 2 * pooledSize),
-                            pooledSize, pooledRows, pooledColumns, weightGradient.Slice((filter * channels + channel) * tapCount, tapCount),
-                            weightGradient.Slice(((filter + 1) * channels + channel) * tapCount, tapCount), origins, scales);
+                        survivors0.Collect(pooledGradient.Slice(at, pooledSize), winners.Slice(at, pooledSize));
+                        survivors1.Collect(pooledGradient.Slice(at + pooledSize, pooledSize), winners.Slice(at + pooledSize, pooledSize));
+                        AddPlanePair5(plane, columns, survivors0, survivors1, weightGradient.Slice((filter * channels + channel) * tapCount, tapCount),
+                            weightGradient.Slice(((filter + 1) * channels + channel) * tapCount, tapCount));
                         if (channel == 0)
                         {
+                            var (bias0, bias1) = SumPair(survivors0.Masked, survivors1.Masked);
                             biases[filter] += bias0;
                             biases[filter + 1] += bias1;
                         }
@@ -156,24 +157,19 @@ internal static class PooledConvolutionGradient
         return biasSum;
     }
 
-    // AddPlane for two filters (their gradients and winners one after the other, pooledSize apart) of 5x5 taps, where every
-    // window's eight-wide rows lie inside the plane (the caller checks). Each filter's winners are listed first (windows
-    // that ReLU cut add nothing), then the two lists are summed side by side: two independent chains of sums.
+    // AddPlane for two filters of 5x5 taps from their listed survivors (windows that ReLU cut add nothing), where every
+    // window's eight-wide rows lie inside the plane (the caller checks): two independent chains of sums side by side.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (float, float) AddPlanePair5(ReadOnlySpan<float> plane, int columns, ReadOnlySpan<float> gradients, ReadOnlySpan<byte> winners,
-        int pooledSize, int pooledRows, int pooledColumns, Span<float> taps0, Span<float> taps1, Span<int> origins, Span<float> scales)
+    private static void AddPlanePair5(ReadOnlySpan<float> plane, int columns, PooledWinners first, PooledWinners second, Span<float> taps0, Span<float> taps1)
     {
-        var (count0, bias0) = ListWinners(gradients.Slice(0, pooledSize), winners.Slice(0, pooledSize), pooledRows, pooledColumns, columns, origins, scales);
-        var (count1, bias1) = ListWinners(gradients.Slice(pooledSize, pooledSize), winners.Slice(pooledSize, pooledSize), pooledRows, pooledColumns, columns,
-            origins.Slice(pooledSize), scales.Slice(pooledSize));
         ref float planeRef = ref MemoryMarshal.GetReference(plane);
-        ref int origin0 = ref MemoryMarshal.GetReference(origins);
-        ref int origin1 = ref Unsafe.Add(ref origin0, pooledSize);
-        ref float scale0 = ref MemoryMarshal.GetReference(scales);
-        ref float scale1 = ref Unsafe.Add(ref scale0, pooledSize);
+        ref int origin0 = ref MemoryMarshal.GetArrayDataReference(first.Origins);
+        ref int origin1 = ref MemoryMarshal.GetArrayDataReference(second.Origins);
+        ref float scale0 = ref MemoryMarshal.GetArrayDataReference(first.Scales);
+        ref float scale1 = ref MemoryMarshal.GetArrayDataReference(second.Scales);
+        int count0 = first.Count, count1 = second.Count, both = Math.Min(count0, count1), k = 0;
         Vector256<float> t00 = default, t01 = default, t02 = default, t03 = default, t04 = default;
         Vector256<float> t10 = default, t11 = default, t12 = default, t13 = default, t14 = default;
-        int both = Math.Min(count0, count1), k = 0;
         for (; k < both; k++)
         {
             var scale = Vector256.Create(Unsafe.Add(ref scale0, k));
@@ -213,33 +209,19 @@ internal static class PooledConvolutionGradient
         }
         AddRows5(taps0, t00, t01, t02, t03, t04);
         AddRows5(taps1, t10, t11, t12, t13, t14);
-        return (bias0, bias1);
     }
 
-    // The windows whose winner survived ReLU, in order: each one's first input position and gradient; and the sum of
-    // all the windows' gradients as the branch-free loop before summed it (a cut window added +0).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (int Count, float Bias) ListWinners(ReadOnlySpan<float> gradient, ReadOnlySpan<byte> winners, int pooledRows, int pooledColumns, int columns,
-        Span<int> origins, Span<float> scales)
+    // Two planes' bias shares: every window's gradient (+0 where ReLU cut it) in window order, as AddPlane sums them.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (float, float) SumPair(float[] first, float[] second)
     {
-        ref float gradRef = ref MemoryMarshal.GetReference(gradient);
-        ref byte winRef = ref MemoryMarshal.GetReference(winners);
-        ref int originRef = ref MemoryMarshal.GetReference(origins);
-        ref float scaleRef = ref MemoryMarshal.GetReference(scales);
-        int count = 0;
-        float bias = 0;
-        for (int py = 0, p = 0; py < pooledRows; py++)
-            for (int px = 0; px < pooledColumns; px++, p++)
-            {
-                int winner = Unsafe.Add(ref winRef, p);
-                int valid = (winner - MaxPool2x2Kernel.NoWinner) >> 31;
-                float g = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(Unsafe.Add(ref gradRef, p)) & valid);
-                bias += g;
-                Unsafe.Add(ref originRef, count) = (2 * py + ((winner >> 1) & 1)) * columns + 2 * px + (winner & 1);
-                Unsafe.Add(ref scaleRef, count) = g;
-                count -= valid;
-            }
-        return (count, bias);
+        float sum0 = 0, sum1 = 0;
+        for (int p = 0; p < first.Length && p < second.Length; p++)
+        {
+            sum0 += first[p];
+            sum1 += second[p];
+        }
+        return (sum0, sum1);
     }
 
     private static void AddRows5(Span<float> taps, Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4)
