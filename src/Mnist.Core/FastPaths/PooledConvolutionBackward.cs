@@ -137,8 +137,7 @@ internal static class PooledConvolutionBackward
                     WindowSums.AddEvery(ref Unsafe.Add(ref filterSums, copy * weightLength), ref imageRef, origins, scales, copy, SumCopies, count, kernel, run, rowStride);
                 ref float filterWeights = ref Unsafe.Add(ref weightRef, filter * filterSize);
                 for (int k = 0; k < count; k++)
-                    for (int i = 0; i < kernel; i++)
-                        WindowSums.AddScaled(ref Unsafe.Add(ref imageGradientRef, origins[k] + i * rowStride), ref Unsafe.Add(ref filterWeights, i * run), scales[k], run);
+                    WindowSums.AddScaledRows(ref Unsafe.Add(ref imageGradientRef, origins[k]), rowStride, ref filterWeights, scales[k], kernel, run);
             }
             ChannelsLast.ToPlanes(imageGradient, inputGradient.Slice(n * imageSize, imageSize), channels, s.Rows * s.Columns);
         }

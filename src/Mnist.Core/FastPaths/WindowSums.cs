@@ -83,31 +83,39 @@ internal static class WindowSums
         }
     }
 
-    /// <summary>Over <paramref name="n"/> floats: target += g * source.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled(ref float target, ref float source, float g, int n)
+    /// <summary>
+    /// For each of <paramref name="rows"/> rows of <paramref name="run"/> floats: target row (rows
+    /// <paramref name="targetStride"/> apart) += g * source row (consecutive).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddScaledRows(ref float target, int targetStride, ref float source, float g, int rows, int run)
     {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        var factor = Vector256.Create(g);
+        for (int i = 0; i < rows; i++)
         {
-            var factor = Vector256.Create(g);
-            for (; i + Tile <= n; i += Tile)
+            ref float to = ref Unsafe.Add(ref target, i * targetStride);
+            ref float from = ref Unsafe.Add(ref source, i * run);
+            int e = 0;
+            if (Vector256.IsHardwareAccelerated)
             {
-                ref float to = ref Unsafe.Add(ref target, i);
-                ref float from = ref Unsafe.Add(ref source, i);
-                (Vector256.LoadUnsafe(ref to) + factor * Vector256.LoadUnsafe(ref from)).StoreUnsafe(ref to);
-                (Vector256.LoadUnsafe(ref to, Width) + factor * Vector256.LoadUnsafe(ref from, Width)).StoreUnsafe(ref to, Width);
-                (Vector256.LoadUnsafe(ref to, 2 * Width) + factor * Vector256.LoadUnsafe(ref from, 2 * Width)).StoreUnsafe(ref to, 2 * Width);
-                (Vector256.LoadUnsafe(ref to, 3 * Width) + factor * Vector256.LoadUnsafe(ref from, 3 * Width)).StoreUnsafe(ref to, 3 * Width);
-                (Vector256.LoadUnsafe(ref to, 4 * Width) + factor * Vector256.LoadUnsafe(ref from, 4 * Width)).StoreUnsafe(ref to, 4 * Width);
-                (Vector256.LoadUnsafe(ref to, 5 * Width) + factor * Vector256.LoadUnsafe(ref from, 5 * Width)).StoreUnsafe(ref to, 5 * Width);
-                (Vector256.LoadUnsafe(ref to, 6 * Width) + factor * Vector256.LoadUnsafe(ref from, 6 * Width)).StoreUnsafe(ref to, 6 * Width);
-                (Vector256.LoadUnsafe(ref to, 7 * Width) + factor * Vector256.LoadUnsafe(ref from, 7 * Width)).StoreUnsafe(ref to, 7 * Width);
-                (Vector256.LoadUnsafe(ref to, 8 * Width) + factor * Vector256.LoadUnsafe(ref from, 8 * Width)).StoreUnsafe(ref to, 8 * Width);
+                for (; e + Tile <= run; e += Tile)
+                {
+                    ref float at = ref Unsafe.Add(ref to, e);
+                    ref float by = ref Unsafe.Add(ref from, e);
+                    (Vector256.LoadUnsafe(ref at) + factor * Vector256.LoadUnsafe(ref by)).StoreUnsafe(ref at);
+                    (Vector256.LoadUnsafe(ref at, Width) + factor * Vector256.LoadUnsafe(ref by, Width)).StoreUnsafe(ref at, Width);
+                    (Vector256.LoadUnsafe(ref at, 2 * Width) + factor * Vector256.LoadUnsafe(ref by, 2 * Width)).StoreUnsafe(ref at, 2 * Width);
+                    (Vector256.LoadUnsafe(ref at, 3 * Width) + factor * Vector256.LoadUnsafe(ref by, 3 * Width)).StoreUnsafe(ref at, 3 * Width);
+                    (Vector256.LoadUnsafe(ref at, 4 * Width) + factor * Vector256.LoadUnsafe(ref by, 4 * Width)).StoreUnsafe(ref at, 4 * Width);
+                    (Vector256.LoadUnsafe(ref at, 5 * Width) + factor * Vector256.LoadUnsafe(ref by, 5 * Width)).StoreUnsafe(ref at, 5 * Width);
+                    (Vector256.LoadUnsafe(ref at, 6 * Width) + factor * Vector256.LoadUnsafe(ref by, 6 * Width)).StoreUnsafe(ref at, 6 * Width);
+                    (Vector256.LoadUnsafe(ref at, 7 * Width) + factor * Vector256.LoadUnsafe(ref by, 7 * Width)).StoreUnsafe(ref at, 7 * Width);
+                    (Vector256.LoadUnsafe(ref at, 8 * Width) + factor * Vector256.LoadUnsafe(ref by, 8 * Width)).StoreUnsafe(ref at, 8 * Width);
+                }
+                for (; e + Width <= run; e += Width)
+                    (Vector256.LoadUnsafe(ref to, (nuint)e) + factor * Vector256.LoadUnsafe(ref from, (nuint)e)).StoreUnsafe(ref to, (nuint)e);
             }
-            for (; i + Width <= n; i += Width)
-                (Vector256.LoadUnsafe(ref target, (nuint)i) + factor * Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+            for (; e < run; e++) Unsafe.Add(ref to, e) += g * Unsafe.Add(ref from, e);
         }
-        for (; i < n; i++) Unsafe.Add(ref target, i) += g * Unsafe.Add(ref source, i);
     }
 }
