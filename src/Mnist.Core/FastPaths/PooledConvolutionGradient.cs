@@ -12,6 +12,8 @@ namespace Mnist.Core.FastPaths;
 /// the pooled gradient and the pooling's winner codes (<see cref="MaxPool2x2Kernel"/>): only the winning position of
 /// each window carries a gradient, so this reads a quarter of the positions (fewer still after ReLU) and never
 /// builds the convolution's full-size output gradient. The sums run in a fixed order, so results repeat bitwise.
+/// FastCnn's 5x5 filters go two at a time over their listed survivors (<see cref="PooledWinners"/>): a window that
+/// ReLU cut would add +0 to every sum, so skipping it leaves the bits as they were.
 /// </summary>
 internal static class PooledConvolutionGradient
 {
