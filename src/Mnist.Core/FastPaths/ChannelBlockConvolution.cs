@@ -12,7 +12,8 @@ namespace Mnist.Core.FastPaths;
 /// row-major order, and each of the block's channels at that tap, one fused multiply-add each), so the values are the
 /// same bits, while the work is laid out for the shape: sixteen filters in two vectors (the weights turned
 /// [channel][row][column][filter] once per call), five output pixels sharing each weight load. Each image's full-size
-/// maps go to a scratch buffer that <see cref="MaxPool2x2Kernel"/> pools (the same kernel as before). Images are split
+/// maps go to a scratch buffer as [pixel][filter], pooled there by <see cref="FilterMajorPooling"/> (the values and
+/// winners <see cref="MaxPool2x2Kernel"/> gives). Images are split
 /// into one block per thread; no sums cross images, so every thread count gives the same bits.
 /// </summary>
 internal static class ChannelBlockConvolution
@@ -55,16 +56,13 @@ internal static class ChannelBlockConvolution
                 ParallelBlocks.Run(images, blocks, (_, first, end) =>
                 {
                     var pixels = new float[mapSize * filters];
-                    var maps = new float[mapSize * filters];
+                    var scratch = new float[2 * pooledSize];
                     var biases = new ReadOnlySpan<float>((float*)b, filters);
                     for (int n = first; n < end; n++)
                     {
                         Convolve(new ReadOnlySpan<float>((float*)i + (long)n * imageSize, imageSize), tapWeights, biases, pixels, channels, rows, columns, filters, kernel);
-                        // [pixel][filter] to [filter][pixel], then pool the planes.
-                        for (int f = 0; f < filters; f++)
-                            for (int q = 0; q < mapSize; q++) maps[f * mapSize + q] = pixels[q * filters + f];
-                        MaxPool2x2Kernel.Forward(maps, new Span<float>((float*)p + (long)n * pooledSize, pooledSize),
-                            new Span<byte>((byte*)c + (long)n * pooledSize, pooledSize), filters, outRows, outColumns, relu: true);
+                        FilterMajorPooling.PoolWithRelu(pixels, new Span<float>((float*)p + (long)n * pooledSize, pooledSize),
+                            new Span<byte>((byte*)c + (long)n * pooledSize, pooledSize), scratch, outRows, outColumns, filters);
                     }
                 });
             }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,16 +9,18 @@ namespace Mnist.Core.FastPaths;
 /// from the pooled gradient and the pooling's winner codes (<see cref="MaxPool2x2Kernel"/>). Only a window's winner
 /// carries a gradient (a quarter of the convolution's outputs at most; ReLU drops the windows whose maximum is not
 /// positive), so this visits those alone, where libtorch's convolution backward multiplies the full-size output
-/// gradient, three quarters zeros at least, through two dense products. Each image is turned channels-last first, so the window under one output is
-/// <c>kernel</c> runs of <c>kernel x channels</c> consecutive floats, and each winner costs two vector AXPYs per
-/// kernel row: the weight gradient gains gradient x window, the input gradient gains gradient x weights. Images are
-/// split into one fixed block per thread, each with its own weight and bias sums, added in block order: the result
-/// depends on the thread count, never on scheduling.
+/// gradient, three quarters zeros at least, through two dense products. Each image is turned channels-last first
+/// (<see cref="ChannelsLast"/>, into a cache-line-aligned scratch), so the window under one output is <c>kernel</c> runs
+/// of <c>kernel x channels</c> consecutive floats. Per image and filter the winners are listed once, in the order
+/// their terms are summed; the weight gradient gains gradient x window with each copy's sums held in registers over
+/// its windows (<see cref="WindowSums.AddEvery"/>), the input gradient gains gradient x weights window by window
+/// (neighbouring windows overlap, so this stays a scatter). Images are split into one fixed block per thread, each
+/// with its own weight and bias sums, added in block order: the result depends on the thread count, never on scheduling.
 /// </summary>
 internal static class PooledConvolutionBackward
 {
-    // Each filter's weight sums rotate over this many copies (added up at the end), so one window's update does not
-    // wait for the previous window's to reach memory.
+    // Each filter's weight sums rotate over this many copies by window (added up at the end): the order the first
+    // version summed in, kept so that trainings keep their bits.
     private const int SumCopies = 4;
 
     /// <param name="input">[images, channels, rows, columns]</param>
@@ -96,89 +97,49 @@ internal static class PooledConvolutionBackward
     {
         int imageSize = s.ImageSize, run = s.Run, rowStride = s.Columns * s.Channels, filterSize = s.FilterSize, kernel = s.Kernel;
         int pooledRows = s.PooledRows, pooledColumns = s.PooledColumns, channels = s.Channels, weightLength = s.WeightLength;
-        var pool = ArrayPool<float>.Shared;
-        float[] imageRows = pool.Rent(imageSize), gradientRows = pool.Rent(imageSize);
-        try
+        using var scratch = new AlignedFloats(2 * imageSize);
+        Span<int> origins = stackalloc int[s.PooledSize];
+        Span<float> scales = stackalloc float[s.PooledSize];
+        var image = scratch.Span.Slice(0, imageSize);
+        var imageGradient = scratch.Span.Slice(imageSize, imageSize);
+        // Every window lies inside the image (the pooled outputs cover whole windows only): no bounds checks below.
+        ref float imageRef = ref MemoryMarshal.GetReference(image);
+        ref float imageGradientRef = ref MemoryMarshal.GetReference(imageGradient);
+        ref float weightRef = ref MemoryMarshal.GetReference(weightRows);
+        ref float sumsRef = ref MemoryMarshal.GetReference(weightSums);
+        for (int n = first; n < end; n++)
         {
-            var image = imageRows.AsSpan(0, imageSize);
-            var imageGradient = gradientRows.AsSpan(0, imageSize);
-            // Every window lies inside the image (the pooled outputs cover whole windows only): no bounds checks below.
-            ref float imageRef = ref MemoryMarshal.GetReference(image);
-            ref float imageGradientRef = ref MemoryMarshal.GetReference(imageGradient);
-            ref float weightRef = ref MemoryMarshal.GetReference(weightRows);
-            ref float sumsRef = ref MemoryMarshal.GetReference(weightSums);
-            for (int n = first; n < end; n++)
+            ChannelsLast.FromPlanes(input.Slice(n * imageSize, imageSize), image, channels, s.Rows * s.Columns);
+            imageGradient.Clear();
+            for (int filter = 0; filter < s.Filters; filter++)
             {
-                ToChannelsLast(input.Slice(n * imageSize, imageSize), image, channels, s.Rows * s.Columns);
-                imageGradient.Clear();
-                for (int filter = 0; filter < s.Filters; filter++)
-                {
-                    int at = (n * s.Filters + filter) * s.PooledSize;
-                    var codes = winners.Slice(at, s.PooledSize);
-                    var gradients = pooledGradient.Slice(at, s.PooledSize);
-                    ref float filterWeights = ref Unsafe.Add(ref weightRef, filter * filterSize);
-                    ref float filterSums = ref Unsafe.Add(ref sumsRef, filter * filterSize);
-                    double bias = 0;
-                    int visited = 0;
-                    // Even columns, then odd ones: consecutive windows then never overlap, and the weight sums rotate
-                    // over SumCopies copies, so no update waits on the one before it to reach memory.
-                    for (int py = 0; py < pooledRows; py++)
-                        for (int parity = 0; parity < 2; parity++)
-                            for (int px = parity; px < pooledColumns; px += 2)
-                            {
-                                int p = py * pooledColumns + px;
-                                byte winner = codes[p];
-                                float g = gradients[p];
-                                if (winner >= MaxPool2x2Kernel.NoWinner || g == 0) continue;
-                                bias += g;
-                                int origin = (2 * py + (winner >> 1)) * rowStride + (2 * px + (winner & 1)) * channels;
-                                ref float sums = ref Unsafe.Add(ref filterSums, (visited++ % SumCopies) * weightLength);
-                                for (int i = 0; i < kernel; i++)
-                                {
-                                    int window = origin + i * rowStride;
-                                    AddScaledTwice(ref Unsafe.Add(ref sums, i * run), ref Unsafe.Add(ref imageRef, window),
-                                        ref Unsafe.Add(ref imageGradientRef, window), ref Unsafe.Add(ref filterWeights, i * run), g, run);
-                                }
-                            }
-                    biasSums[filter] += bias;
-                }
-                FromChannelsLast(imageGradient, inputGradient.Slice(n * imageSize, imageSize), channels, s.Rows * s.Columns);
+                int at = (n * s.Filters + filter) * s.PooledSize;
+                var codes = winners.Slice(at, s.PooledSize);
+                var gradients = pooledGradient.Slice(at, s.PooledSize);
+                double bias = 0;
+                int count = 0;
+                // The windows in the order their updates are summed: by row, even columns before odd ones.
+                for (int py = 0; py < pooledRows; py++)
+                    for (int parity = 0; parity < 2; parity++)
+                        for (int px = parity; px < pooledColumns; px += 2)
+                        {
+                            int p = py * pooledColumns + px;
+                            byte winner = codes[p];
+                            float g = gradients[p];
+                            if (winner >= MaxPool2x2Kernel.NoWinner || g == 0) continue;
+                            bias += g;
+                            origins[count] = (2 * py + (winner >> 1)) * rowStride + (2 * px + (winner & 1)) * channels;
+                            scales[count++] = g;
+                        }
+                biasSums[filter] += bias;
+                ref float filterSums = ref Unsafe.Add(ref sumsRef, filter * filterSize);
+                for (int copy = 0; copy < SumCopies && copy < count; copy++)
+                    WindowSums.AddEvery(ref Unsafe.Add(ref filterSums, copy * weightLength), ref imageRef, origins, scales, copy, SumCopies, count, kernel, run, rowStride);
+                ref float filterWeights = ref Unsafe.Add(ref weightRef, filter * filterSize);
+                for (int k = 0; k < count; k++)
+                    WindowSums.AddScaledRows(ref Unsafe.Add(ref imageGradientRef, origins[k]), rowStride, ref filterWeights, scales[k], kernel, run);
             }
-        }
-        finally
-        {
-            pool.Return(imageRows);
-            pool.Return(gradientRows);
-        }
-    }
-
-    /// <summary>Over <paramref name="n"/> floats: weightSums += g * window, and windowGradient += g * weights.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaledTwice(ref float weightSums, ref float window, ref float windowGradient, ref float weights, float g, int n)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var factor = Vector512.Create(g);
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                (Vector512.LoadUnsafe(ref weightSums, (nuint)i) + factor * Vector512.LoadUnsafe(ref window, (nuint)i)).StoreUnsafe(ref weightSums, (nuint)i);
-                (Vector512.LoadUnsafe(ref windowGradient, (nuint)i) + factor * Vector512.LoadUnsafe(ref weights, (nuint)i)).StoreUnsafe(ref windowGradient, (nuint)i);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var factor = Vector256.Create(g);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                (Vector256.LoadUnsafe(ref weightSums, (nuint)i) + factor * Vector256.LoadUnsafe(ref window, (nuint)i)).StoreUnsafe(ref weightSums, (nuint)i);
-                (Vector256.LoadUnsafe(ref windowGradient, (nuint)i) + factor * Vector256.LoadUnsafe(ref weights, (nuint)i)).StoreUnsafe(ref windowGradient, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref weightSums, i) += g * Unsafe.Add(ref window, i);
-            Unsafe.Add(ref windowGradient, i) += g * Unsafe.Add(ref weights, i);
+            ChannelsLast.ToPlanes(imageGradient, inputGradient.Slice(n * imageSize, imageSize), channels, s.Rows * s.Columns);
         }
     }
 
@@ -186,27 +147,6 @@ internal static class PooledConvolutionBackward
     private static void Add(Span<float> total, ReadOnlySpan<float> more)
     {
         for (int i = 0; i < total.Length; i++) total[i] += more[i];
-    }
-
-    // [channel][pixel] to [pixel][channel] and back, one image.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ToChannelsLast(ReadOnlySpan<float> planes, Span<float> pixels, int channels, int size)
-    {
-        for (int c = 0; c < channels; c++)
-        {
-            var plane = planes.Slice(c * size, size);
-            for (int p = 0; p < size; p++) pixels[p * channels + c] = plane[p];
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FromChannelsLast(ReadOnlySpan<float> pixels, Span<float> planes, int channels, int size)
-    {
-        for (int c = 0; c < channels; c++)
-        {
-            var plane = planes.Slice(c * size, size);
-            for (int p = 0; p < size; p++) plane[p] = pixels[p * channels + c];
-        }
     }
 
     // [filter][channel][i][j] to [filter][i][j][channel] and back.

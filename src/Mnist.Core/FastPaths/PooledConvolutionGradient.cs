@@ -12,6 +12,8 @@ namespace Mnist.Core.FastPaths;
 /// the pooled gradient and the pooling's winner codes (<see cref="MaxPool2x2Kernel"/>): only the winning position of
 /// each window carries a gradient, so this reads a quarter of the positions (fewer still after ReLU) and never
 /// builds the convolution's full-size output gradient. The sums run in a fixed order, so results repeat bitwise.
+/// FastCnn's 5x5 filters go two at a time over their listed survivors (<see cref="PooledWinners"/>): a window that
+/// ReLU cut would add +0 to every sum, so skipping it leaves the bits as they were.
 /// </summary>
 internal static class PooledConvolutionGradient
 {
@@ -72,6 +74,7 @@ internal static class PooledConvolutionGradient
         int outRows = rows - kernel + 1, outColumns = columns - kernel + 1;
         int pooledRows = outRows / 2, pooledColumns = outColumns / 2, pooledSize = pooledRows * pooledColumns;
         int tapCount = kernel * kernel;
+        var (survivors0, survivors1) = (new PooledWinners(pooledRows, pooledColumns, columns), new PooledWinners(pooledRows, pooledColumns, columns));
         for (int image = first; image < end; image++)
             for (int channel = 0; channel < channels; channel++)
             {
@@ -86,11 +89,13 @@ internal static class PooledConvolutionGradient
                     for (; filter + 1 < filters; filter += 2)
                     {
                         int at = (image * filters + filter) * pooledSize;
-                        var (bias0, bias1) = AddPlanePair5(plane, columns, pooledGradient.Slice(at, 2 * pooledSize), winners.Slice(at, 2 * pooledSize),
-                            pooledSize, pooledRows, pooledColumns, weightGradient.Slice((filter * channels + channel) * tapCount, tapCount),
+                        survivors0.Collect(pooledGradient.Slice(at, pooledSize), winners.Slice(at, pooledSize));
+                        survivors1.Collect(pooledGradient.Slice(at + pooledSize, pooledSize), winners.Slice(at + pooledSize, pooledSize));
+                        AddPlanePair5(plane, columns, survivors0, survivors1, weightGradient.Slice((filter * channels + channel) * tapCount, tapCount),
                             weightGradient.Slice(((filter + 1) * channels + channel) * tapCount, tapCount));
                         if (channel == 0)
                         {
+                            var (bias0, bias1) = SumPair(survivors0.Masked, survivors1.Masked);
                             biases[filter] += bias0;
                             biases[filter + 1] += bias1;
                         }
@@ -154,51 +159,71 @@ internal static class PooledConvolutionGradient
         return biasSum;
     }
 
-    // AddPlane for two filters (their gradients and winners one after the other, pooledSize apart) of 5x5 taps, where every
-    // window's eight-wide rows lie inside the plane (the caller checks).
+    // AddPlane for two filters of 5x5 taps from their listed survivors (windows that ReLU cut add nothing), where every
+    // window's eight-wide rows lie inside the plane (the caller checks): two independent chains of sums side by side.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (float, float) AddPlanePair5(ReadOnlySpan<float> plane, int columns, ReadOnlySpan<float> gradients, ReadOnlySpan<byte> winners,
-        int pooledSize, int pooledRows, int pooledColumns, Span<float> taps0, Span<float> taps1)
+    private static void AddPlanePair5(ReadOnlySpan<float> plane, int columns, PooledWinners first, PooledWinners second, Span<float> taps0, Span<float> taps1)
     {
         ref float planeRef = ref MemoryMarshal.GetReference(plane);
-        ref float grad0 = ref MemoryMarshal.GetReference(gradients);
-        ref float grad1 = ref Unsafe.Add(ref grad0, pooledSize);
-        ref byte win0 = ref MemoryMarshal.GetReference(winners);
-        ref byte win1 = ref Unsafe.Add(ref win0, pooledSize);
+        ref int origin0 = ref MemoryMarshal.GetArrayDataReference(first.Origins);
+        ref int origin1 = ref MemoryMarshal.GetArrayDataReference(second.Origins);
+        ref float scale0 = ref MemoryMarshal.GetArrayDataReference(first.Scales);
+        ref float scale1 = ref MemoryMarshal.GetArrayDataReference(second.Scales);
+        int count0 = first.Count, count1 = second.Count, both = Math.Min(count0, count1), k = 0;
         Vector256<float> t00 = default, t01 = default, t02 = default, t03 = default, t04 = default;
         Vector256<float> t10 = default, t11 = default, t12 = default, t13 = default, t14 = default;
-        float bias0 = 0, bias1 = 0;
-        for (int py = 0, p = 0; py < pooledRows; py++)
+        for (; k < both; k++)
         {
-            for (int px = 0; px < pooledColumns; px++, p++)
-            {
-                int winner = Unsafe.Add(ref win0, p);
-                float g = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(Unsafe.Add(ref grad0, p)) & ((winner - MaxPool2x2Kernel.NoWinner) >> 31));
-                int origin = (2 * py + ((winner >> 1) & 1)) * columns + 2 * px + (winner & 1);
-                bias0 += g;
-                var scale = Vector256.Create(g);
-                ref float at = ref Unsafe.Add(ref planeRef, origin);
-                t00 += scale * Vector256.LoadUnsafe(ref at);
-                t01 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
-                t02 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
-                t03 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
-                t04 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
-                winner = Unsafe.Add(ref win1, p);
-                g = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(Unsafe.Add(ref grad1, p)) & ((winner - MaxPool2x2Kernel.NoWinner) >> 31));
-                origin = (2 * py + ((winner >> 1) & 1)) * columns + 2 * px + (winner & 1);
-                bias1 += g;
-                scale = Vector256.Create(g);
-                at = ref Unsafe.Add(ref planeRef, origin);
-                t10 += scale * Vector256.LoadUnsafe(ref at);
-                t11 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
-                t12 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
-                t13 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
-                t14 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
-            }
+            var scale = Vector256.Create(Unsafe.Add(ref scale0, k));
+            ref float at = ref Unsafe.Add(ref planeRef, Unsafe.Add(ref origin0, k));
+            t00 += scale * Vector256.LoadUnsafe(ref at);
+            t01 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+            t02 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+            t03 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+            t04 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
+            scale = Vector256.Create(Unsafe.Add(ref scale1, k));
+            at = ref Unsafe.Add(ref planeRef, Unsafe.Add(ref origin1, k));
+            t10 += scale * Vector256.LoadUnsafe(ref at);
+            t11 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+            t12 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+            t13 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+            t14 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
+        }
+        for (int rest = k; rest < count0; rest++)
+        {
+            var scale = Vector256.Create(Unsafe.Add(ref scale0, rest));
+            ref float at = ref Unsafe.Add(ref planeRef, Unsafe.Add(ref origin0, rest));
+            t00 += scale * Vector256.LoadUnsafe(ref at);
+            t01 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+            t02 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+            t03 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+            t04 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
+        }
+        for (int rest = k; rest < count1; rest++)
+        {
+            var scale = Vector256.Create(Unsafe.Add(ref scale1, rest));
+            ref float at = ref Unsafe.Add(ref planeRef, Unsafe.Add(ref origin1, rest));
+            t10 += scale * Vector256.LoadUnsafe(ref at);
+            t11 += scale * Vector256.LoadUnsafe(ref at, (nuint)columns);
+            t12 += scale * Vector256.LoadUnsafe(ref at, (nuint)(2 * columns));
+            t13 += scale * Vector256.LoadUnsafe(ref at, (nuint)(3 * columns));
+            t14 += scale * Vector256.LoadUnsafe(ref at, (nuint)(4 * columns));
         }
         AddRows5(taps0, t00, t01, t02, t03, t04);
         AddRows5(taps1, t10, t11, t12, t13, t14);
-        return (bias0, bias1);
+    }
+
+    // Two planes' bias shares: every window's gradient (+0 where ReLU cut it) in window order, as AddPlane sums them.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (float, float) SumPair(float[] first, float[] second)
+    {
+        float sum0 = 0, sum1 = 0;
+        for (int p = 0; p < first.Length && p < second.Length; p++)
+        {
+            sum0 += first[p];
+            sum1 += second[p];
+        }
+        return (sum0, sum1);
     }
 
     private static void AddRows5(Span<float> taps, Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4)
