@@ -12,39 +12,29 @@ namespace Mnist.Core.FastPaths;
 internal static class ChannelsLast
 {
     /// <summary>[channel][pixel] to [pixel][channel].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FromPlanes(ReadOnlySpan<float> planes, Span<float> pixels, int channels, int size)
-    {
-        if (planes.Length < channels * size || pixels.Length < channels * size) throw new ArgumentException("The buffers are shorter than the image.");
-        if (!Avx.IsSupported || channels % 8 != 0 || size % 8 != 0)
-        {
-            for (int c = 0; c < channels; c++)
-                for (int p = 0; p < size; p++) pixels[p * channels + c] = planes[c * size + p];
-            return;
-        }
-        ref float from = ref MemoryMarshal.GetReference(planes);
-        ref float to = ref MemoryMarshal.GetReference(pixels);
-        for (int c = 0; c < channels; c += 8)
-            for (int p = 0; p < size; p += 8)
-                Transpose8(ref Unsafe.Add(ref from, c * size + p), size, ref Unsafe.Add(ref to, p * channels + c), channels);
-    }
+    public static void FromPlanes(ReadOnlySpan<float> planes, Span<float> pixels, int channels, int size) =>
+        Transpose(planes, pixels, rows: channels, columns: size);
 
     /// <summary>[pixel][channel] to [channel][pixel].</summary>
+    public static void ToPlanes(ReadOnlySpan<float> pixels, Span<float> planes, int channels, int size) =>
+        Transpose(pixels, planes, rows: size, columns: channels);
+
+    /// <summary>A [row][column] matrix to [column][row].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ToPlanes(ReadOnlySpan<float> pixels, Span<float> planes, int channels, int size)
+    private static void Transpose(ReadOnlySpan<float> from, Span<float> to, int rows, int columns)
     {
-        if (planes.Length < channels * size || pixels.Length < channels * size) throw new ArgumentException("The buffers are shorter than the image.");
-        if (!Avx.IsSupported || channels % 8 != 0 || size % 8 != 0)
+        if (from.Length < rows * columns || to.Length < rows * columns) throw new ArgumentException("The buffers are shorter than the image.");
+        if (!Avx.IsSupported || rows % 8 != 0 || columns % 8 != 0)
         {
-            for (int c = 0; c < channels; c++)
-                for (int p = 0; p < size; p++) planes[c * size + p] = pixels[p * channels + c];
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < columns; c++) to[c * rows + r] = from[r * columns + c];
             return;
         }
-        ref float from = ref MemoryMarshal.GetReference(pixels);
-        ref float to = ref MemoryMarshal.GetReference(planes);
-        for (int p = 0; p < size; p += 8)
-            for (int c = 0; c < channels; c += 8)
-                Transpose8(ref Unsafe.Add(ref from, p * channels + c), channels, ref Unsafe.Add(ref to, c * size + p), size);
+        ref float source = ref MemoryMarshal.GetReference(from);
+        ref float target = ref MemoryMarshal.GetReference(to);
+        for (int r = 0; r < rows; r += 8)
+            for (int c = 0; c < columns; c += 8)
+                Transpose8(ref Unsafe.Add(ref source, r * columns + c), columns, ref Unsafe.Add(ref target, c * rows + r), rows);
     }
 
     // Eight rows of eight floats (rows `fromStride` apart) to eight columns (rows `toStride` apart).
