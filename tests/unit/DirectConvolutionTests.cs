@@ -96,15 +96,7 @@ public class PooledConvolutionGradientPairTests
         (float[] Weight, float[] Bias) Run(bool pair)
         {
             var (w, b) = (new float[filters * 25], new float[filters]);
-            PooledConvolutionGradient.PairFilters = pair;
-            try
-            {
-                PooledConvolutionGradient.Compute(input.Floats(), gradient.Floats(), winners.bytes, w, b, images, 1, 28, 28, filters, 5, threads);
-            }
-            finally
-            {
-                PooledConvolutionGradient.PairFilters = true;
-            }
+            PooledConvolutionGradient.Compute(input.Floats(), gradient.Floats(), winners.bytes, w, b, images, 1, 28, 28, filters, 5, threads, pairFilters: pair);
             return (w, b);
         }
         var (single, paired) = (Run(false), Run(true));

@@ -17,15 +17,14 @@ namespace Mnist.Core.FastPaths;
 /// </summary>
 internal static class PooledConvolutionGradient
 {
-    /// <summary>Whether 5x5 filters go two at a time (the same bits either way; tests compare the two).</summary>
-    internal static bool PairFilters = true;
-
     /// <param name="input">[images, channels, rows, columns]</param>
     /// <param name="pooledGradient">[images, filters, outRows / 2, outColumns / 2], with <paramref name="winners"/> alike</param>
     /// <param name="weightGradient">[filters, channels, kernel, kernel], overwritten</param>
     /// <param name="biasGradient">[filters], overwritten</param>
+    /// <param name="pairFilters">Whether 5x5 filters go two at a time (the same bits either way; tests compare the two).</param>
     public static void Compute(ReadOnlySpan<float> input, ReadOnlySpan<float> pooledGradient, ReadOnlySpan<byte> winners,
-        Span<float> weightGradient, Span<float> biasGradient, int images, int channels, int rows, int columns, int filters, int kernel, int threads = 1)
+        Span<float> weightGradient, Span<float> biasGradient, int images, int channels, int rows, int columns, int filters, int kernel, int threads = 1,
+        bool pairFilters = true)
     {
         int outRows = rows - kernel + 1, outColumns = columns - kernel + 1;
         int pooledRows = outRows / 2, pooledColumns = outColumns / 2, pooledSize = pooledRows * pooledColumns;
@@ -51,7 +50,7 @@ internal static class PooledConvolutionGradient
                     biasSums[block] = new double[filters];
                     AddImages(new ReadOnlySpan<float>((float*)i, inputLength), new ReadOnlySpan<float>((float*)g, gradientLength),
                         new ReadOnlySpan<byte>((byte*)w, gradientLength), weightSums[block], biasSums[block],
-                        first, end, channels, rows, columns, filters, kernel);
+                        first, end, channels, rows, columns, filters, kernel, pairFilters);
                 });
             }
         }
@@ -69,7 +68,8 @@ internal static class PooledConvolutionGradient
     // Images first to end: each image's planes stay in the L1 cache while every filter reads them.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddImages(ReadOnlySpan<float> input, ReadOnlySpan<float> pooledGradient, ReadOnlySpan<byte> winners,
-        Span<float> weightGradient, Span<double> biases, int first, int end, int channels, int rows, int columns, int filters, int kernel)
+        Span<float> weightGradient, Span<double> biases, int first, int end, int channels, int rows, int columns, int filters, int kernel,
+        bool pairFilters)
     {
         int outRows = rows - kernel + 1, outColumns = columns - kernel + 1;
         int pooledRows = outRows / 2, pooledColumns = outColumns / 2, pooledSize = pooledRows * pooledColumns;
@@ -85,7 +85,7 @@ internal static class PooledConvolutionGradient
                 // its sums stay in registers (a call there makes the JIT keep them in memory).
                 int lastOrigin = (outRows - 1 - outRows % 2) * columns + outColumns - 1 - outColumns % 2;
                 bool inside = lastOrigin <= plane.Length - (kernel - 1) * columns - Vector256<float>.Count;
-                if (kernel == 5 && PairFilters && inside && Vector256.IsHardwareAccelerated)
+                if (kernel == 5 && pairFilters && inside && Vector256.IsHardwareAccelerated)
                     for (; filter + 1 < filters; filter += 2)
                     {
                         int at = (image * filters + filter) * pooledSize;
