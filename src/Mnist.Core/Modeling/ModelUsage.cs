@@ -58,30 +58,28 @@ internal sealed class ModelUsage
         {
             if (_disposeRequested) throw Disposed(model);
             // Inside the training's own change (its validation, say), the change owns the network and its mode.
-            if (InsideOwnChange) return Count(new Use(this, training: false, reader: false));
-            _readersWaiting++;
-            try
+            bool reader = !InsideOwnChange;
+            if (reader)
             {
-                while (_changeDepth > 0 || (_changesWaiting > 0 && !_readersTurn)) Monitor.Wait(_gate);
+                _readersWaiting++;
+                try
+                {
+                    while (_changeDepth > 0 || (_changesWaiting > 0 && !_readersTurn)) Monitor.Wait(_gate);
+                }
+                finally
+                {
+                    if (--_readersWaiting == 0) _readersTurn = false;
+                }
+                if (_disposeRequested) throw Disposed(model);
+                if (_readersInside++ == 0 && _network.training)
+                {
+                    _network.eval();
+                    _readersSwitchedToEvaluation = true;
+                }
             }
-            finally
-            {
-                if (--_readersWaiting == 0) _readersTurn = false;
-            }
-            if (_disposeRequested) throw Disposed(model);
-            if (_readersInside++ == 0 && _network.training)
-            {
-                _network.eval();
-                _readersSwitchedToEvaluation = true;
-            }
-            return Count(new Use(this, training: false, reader: true));
+            _users++;
+            return new Ending(() => Exit(training: false, reader));
         }
-    }
-
-    private Use Count(Use use)
-    {
-        _users++;
-        return use;
     }
 
     private bool InsideOwnChange => _changeDepth > 0 && _changingThread == Environment.CurrentManagedThreadId;
@@ -97,7 +95,7 @@ internal sealed class ModelUsage
             if (InsideOwnChange)
             {
                 _changeDepth++;
-                return new Change(this);
+                return new Ending(EndChange);
             }
             _changesWaiting++;
             try
@@ -110,7 +108,7 @@ internal sealed class ModelUsage
             }
             _changeDepth = 1;
             _changingThread = Environment.CurrentManagedThreadId;
-            return new Change(this);
+            return new Ending(EndChange);
         }
     }
 
@@ -135,7 +133,7 @@ internal sealed class ModelUsage
             _training = true;
             _users++;
         }
-        return new Use(this, training: true, reader: false);
+        return new Ending(() => Exit(training: true, reader: false));
     }
 
     /// <summary>Disposes now, or when the last use in progress ends.</summary>
@@ -174,23 +172,14 @@ internal sealed class ModelUsage
         _dispose();
     }
 
-    private sealed class Use(ModelUsage usage, bool training, bool reader) : IDisposable
+    /// <summary>A use or a change, ended once however often it is disposed.</summary>
+    private sealed class Ending(Action end) : IDisposable
     {
         private int _ended;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _ended, 1) == 0) usage.Exit(training, reader);
-        }
-    }
-
-    private sealed class Change(ModelUsage usage) : IDisposable
-    {
-        private int _ended;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _ended, 1) == 0) usage.EndChange();
+            if (Interlocked.Exchange(ref _ended, 1) == 0) end();
         }
     }
 }
