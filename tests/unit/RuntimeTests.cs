@@ -265,8 +265,10 @@ public class RuntimeTests
     }
 
     [Fact]
-    public void OpenMPs_idle_threads_are_asked_to_sleep_unless_the_user_chose_how_they_wait()
+    public void OpenMPs_idle_threads_spin_briefly_on_Linux_and_sleep_at_once_elsewhere_unless_the_user_chose_how_they_wait()
     {
+        Assert.Equal(("GOMP_SPINCOUNT", "100000"), OpenMpWaitPolicy.ChoiceFor(linux: true));
+        Assert.Equal(("OMP_WAIT_POLICY", "PASSIVE"), OpenMpWaitPolicy.ChoiceFor(linux: false));
         Assert.True(OpenMpWaitPolicy.UserChoseTheirOwn(name => name == "OMP_WAIT_POLICY" ? "ACTIVE" : null));
         Assert.True(OpenMpWaitPolicy.UserChoseTheirOwn(name => name == "GOMP_SPINCOUNT" ? "100000" : null));
         Assert.True(OpenMpWaitPolicy.UserChoseTheirOwn(name => name == "KMP_BLOCKTIME" ? "0" : null));

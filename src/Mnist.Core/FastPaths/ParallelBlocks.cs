@@ -6,7 +6,9 @@ namespace Mnist.Core.FastPaths;
 /// Runs a C# kernel over contiguous blocks of its items (images, planes) on libtorch's thread count, so the hand-written
 /// kernels use the cores libtorch's operators use. The blocks depend only on the item count and the thread count,
 /// and a kernel that sums across items keeps one sum per block and adds them in block order: results depend on the
-/// thread count, never on scheduling. Small work runs as one block (a thread-pool hand-off costs tens of microseconds).
+/// thread count, never on scheduling. Small work runs as one block (a hand-off to another thread costs tens of
+/// microseconds). The blocks run on libtorch's OpenMP threads where <see cref="OpenMpTeam"/> can reach them (the
+/// threads libtorch's operators run on, between which the kernels then need no other threads), on .NET's thread pool otherwise.
 /// </summary>
 internal static class ParallelBlocks
 {
@@ -29,6 +31,15 @@ internal static class ParallelBlocks
             body(0, 0, items);
             return;
         }
+        if (OpenMpTeam.IsAvailable)
+            OpenMpTeam.Run(items, blocks, body);
+        else
+            RunOnThreadPool(items, blocks, body);
+    }
+
+    /// <summary>As <see cref="Run"/>, on .NET's thread pool whatever the platform (where libtorch's team is not available).</summary>
+    internal static void RunOnThreadPool(int items, int blocks, Action<int, int, int> body)
+    {
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks },
             block => body(block, (int)((long)items * block / blocks), (int)((long)items * (block + 1) / blocks)));
     }
