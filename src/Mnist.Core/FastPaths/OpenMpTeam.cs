@@ -24,7 +24,6 @@ internal static unsafe class OpenMpTeam
     static OpenMpTeam()
     {
         if (!OperatingSystem.IsLinux()) return;
-        _ = TorchSharp.torch.get_num_threads(); // TorchSharp loads libtorch on its first call
         IntPtr torch = LoadedLibtorch();
         if (torch != IntPtr.Zero
             && NativeLibrary.TryGetExport(torch, "GOMP_parallel", out var parallel)
@@ -97,11 +96,12 @@ internal static unsafe class OpenMpTeam
     {
         try
         {
+            _ = TorchSharp.torch.get_num_threads(); // TorchSharp loads libtorch on its first call
             return dlopen("libtorch_cpu.so", RtldLazy | RtldNoLoad);
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or NotSupportedException)
         {
-            return IntPtr.Zero;
+            return IntPtr.Zero; // no libtorch here: the blocks use the thread pool
         }
     }
 
