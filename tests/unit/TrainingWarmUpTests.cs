@@ -5,6 +5,17 @@ using Xunit;
 
 namespace Mnist.Core.Tests;
 
+/// <summary>
+/// The warm-up and the JIT settling are once per process: this class runs alone (after the parallel classes), or
+/// another class's training could take the process's one settling between this test's reset and its check.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public class ProcessWideWarmUp
+{
+    public const string Name = "process-wide warm-up";
+}
+
+[Collection(ProcessWideWarmUp.Name)]
 public class TrainingWarmUpTests
 {
     [Fact]
