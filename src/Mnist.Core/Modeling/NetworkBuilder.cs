@@ -158,12 +158,20 @@ internal static class NetworkBuilder
     /// <summary>(x - mean) / std, as one fused multiply-add.</summary>
     internal sealed class Normalization : nn.Module<Tensor, Tensor>
     {
-        public Normalization(string name, double mean, double std) : base(name) => (Scale, Shift) = (1 / std, -mean / std);
+        public Normalization(string name, double mean, double std) : base(name)
+        {
+            (Scale, Shift) = (1 / std, -mean / std);
+            (_scale, _shift) = (Scale.ToScalar(), Shift.ToScalar());
+        }
 
         public double Scale { get; }
         public double Shift { get; }
 
-        public override Tensor forward(Tensor input) => input.mul(Scale).add_(Shift);
+        // Held by the module: a temporary Scalar can be freed while libtorch still reads it (see TrainingStep).
+        private readonly Scalar _scale, _shift;
+        private static readonly Scalar One = 1L.ToScalar();
+
+        public override Tensor forward(Tensor input) => input.mul(_scale).add_(_shift, One);
     }
 
     internal sealed class Reshape : nn.Module<Tensor, Tensor>
