@@ -21,8 +21,8 @@ internal sealed class TrainingStep : IDisposable
     private readonly TrainingPrecision _precision;
     // TorchSharp hands libtorch a Scalar's native value without keeping the Scalar alive through the call: a temporary
     // one (an implicit conversion from a number) can be finalized, and its value freed, while libtorch still reads it
-    // (seen once: "For integral input tensors, argument alpha must not be a floating point number" from the count
-    // below). The step's own Scalars are held until their calls return.
+    // (seen once in a bench run: "For integral input tensors, argument alpha must not be a floating point number", the
+    // implicit alpha of 1 in the correct count's add_). The step's own Scalars are held until their calls return.
     private static readonly Scalar One = 1L.ToScalar();
     private readonly Tensor _lossSum = zeros(1, ScalarType.Float64);
     private readonly Tensor _correct = zeros(1, ScalarType.Int64);
