@@ -85,7 +85,7 @@ internal static unsafe class OpenMpTeam
         public ExceptionDispatchInfo? Failure => _failure;
 
         public void RunBlock(int block) =>
-            body(block, (int)((long)items * block / blocks), (int)((long)items * (block + 1) / blocks));
+            body(block, ParallelBlocks.First(items, blocks, block), ParallelBlocks.First(items, blocks, block + 1));
 
         public void Fail(Exception e) => Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
     }

@@ -41,6 +41,9 @@ internal static class ParallelBlocks
     internal static void RunOnThreadPool(int items, int blocks, Action<int, int, int> body)
     {
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks },
-            block => body(block, (int)((long)items * block / blocks), (int)((long)items * (block + 1) / blocks)));
+            block => body(block, First(items, blocks, block), First(items, blocks, block + 1)));
     }
+
+    /// <summary>The first item of <paramref name="block"/> of <paramref name="blocks"/> (and the end of the block before it).</summary>
+    public static int First(int items, int blocks, int block) => (int)((long)items * block / blocks);
 }

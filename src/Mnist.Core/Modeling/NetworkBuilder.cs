@@ -167,11 +167,10 @@ internal static class NetworkBuilder
         public double Scale { get; }
         public double Shift { get; }
 
-        // Held by the module: a temporary Scalar can be freed while libtorch still reads it (see TrainingStep).
+        // Held by the module: a temporary Scalar can be freed while libtorch still reads it (see HeldScalars).
         private readonly Scalar _scale, _shift;
-        private static readonly Scalar One = 1L.ToScalar();
 
-        public override Tensor forward(Tensor input) => input.mul(_scale).add_(_shift, One);
+        public override Tensor forward(Tensor input) => input.mul(_scale).add_(_shift, HeldScalars.One);
     }
 
     internal sealed class Reshape : nn.Module<Tensor, Tensor>

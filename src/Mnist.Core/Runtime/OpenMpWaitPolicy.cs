@@ -22,7 +22,7 @@ internal static class OpenMpWaitPolicy
 
     /// <summary>Whether the user set one of the variables that decide OpenMP's waiting.</summary>
     internal static bool UserChoseTheirOwn(Func<string, string?> environment) =>
-        environment(Variable) is not null || environment("GOMP_SPINCOUNT") is not null || environment("KMP_BLOCKTIME") is not null;
+        environment(Variable) is not null || environment(LinuxVariable) is not null || environment("KMP_BLOCKTIME") is not null;
 
     /// <summary>The variable and value this platform's policy sets.</summary>
     internal static (string Name, string Value) ChoiceFor(bool linux) => linux ? (LinuxVariable, LinuxSpinCount) : (Variable, Value);

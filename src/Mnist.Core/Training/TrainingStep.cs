@@ -19,11 +19,6 @@ internal sealed class TrainingStep : IDisposable
     private readonly Tensor _features, _targets, _labels;
     private readonly BatchAugmenter? _augmenter;
     private readonly TrainingPrecision _precision;
-    // TorchSharp hands libtorch a Scalar's native value without keeping the Scalar alive through the call: a temporary
-    // one (an implicit conversion from a number) can be finalized, and its value freed, while libtorch still reads it
-    // (seen once in a bench run: "For integral input tensors, argument alpha must not be a floating point number", the
-    // implicit alpha of 1 in the correct count's add_). The step's own Scalars are held until their calls return.
-    private static readonly Scalar One = 1L.ToScalar();
     private readonly Tensor _lossSum = zeros(1, ScalarType.Float64);
     private readonly Tensor _correct = zeros(1, ScalarType.Int64);
     private readonly DenseNetworkStep? _dense;
@@ -86,9 +81,10 @@ internal sealed class TrainingStep : IDisposable
         optimizer.step();
         using (no_grad())
         {
+            // Scalars held through the calls that read them (HeldScalars says why).
             using (var count = index.shape[0].ToScalar())
                 _lossSum.add_(loss.detach().to_type(ScalarType.Float64), alpha: count);
-            _correct.add_(logits.argmax(1).eq_(_labels.index_select(0, index)).sum(), One);
+            _correct.add_(logits.argmax(1).eq_(_labels.index_select(0, index)).sum(), HeldScalars.One);
         }
     }
 
