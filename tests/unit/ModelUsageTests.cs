@@ -87,14 +87,18 @@ public class ModelUsageTests
         using var trainingEnded = new CancellationTokenSource();
         var pixels = Data.Test.GetImage(0);
         int duringTraining = 0;
+        // The training starts once both predictors run: a busy thread pool could otherwise start them after it ended.
+        using var bothRunning = new CountdownEvent(2);
         var predictors = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
         {
+            bothRunning.Signal();
             while (!trainingEnded.IsCancellationRequested)
             {
                 Predictor.PredictPixels(model, pixels);
                 Interlocked.Increment(ref duringTraining);
             }
         })).ToArray();
+        Assert.True(bothRunning.Wait(TimeSpan.FromMinutes(1)), "both predictors started");
         Trainer.Fit(model, Data.Train, Options(2));
         trainingEnded.Cancel();
         Task.WaitAll(predictors);
